@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Preparing a key's secret material for the data path's crypto engine. Internal to libdot11xdp. */
+#ifndef DOT11XDP_MATERIAL_H
+#define DOT11XDP_MATERIAL_H
+
+#include <dot11xdp/dot11xdp_structs.h>
+
+/* Temporal key length in bytes a cipher takes, or 0 for a cipher this build does not handle. */
+unsigned int dot11xdp_cipher_tk_len(__u32 cipher);
+
+/*
+ * Fill key->material (and key->tk_len, key->engine) for cipher with the temporal key tk.
+ * Returns 0, -EINVAL for a length the cipher does not take, -EOPNOTSUPP for a cipher or
+ * engine this build does not handle. Wipes its own temporaries.
+ */
+int dot11xdp_material_prepare(struct dot11xdp_key *key, __u32 cipher, const __u8 *tk,
+			      unsigned int tk_len, enum dot11xdp_engine engine);
+
+#endif
