@@ -61,6 +61,12 @@ const char *dot11xdp_adapter__ifname(const struct dot11xdp_adapter *adapter);
 /* The handle Dot11ExtSetKeyMappingKey and its siblings take for this adapter. */
 void *dot11xdp_adapter__handle(const struct dot11xdp_adapter *adapter);
 
+/*
+ * The fd of the adapter's key map (dot11xdp_keys), for tools that must save and restore a
+ * key's whole state, replay counters included (offline candidate keys). Owned by the adapter.
+ */
+int dot11xdp_adapter__keys_map_fd(const struct dot11xdp_adapter *adapter);
+
 /* Remove every non-static key, of one peer or (peer NULL) of all peers. */
 int dot11xdp_adapter__disconnect(struct dot11xdp_adapter *adapter, const __u8 *peer);
 
