@@ -11,7 +11,10 @@
 
 #include "internal.h"
 
-/* Errno values standing for the two argument errors Windows tells apart. */
+/*
+ * Errno values standing for the caller's mistakes Windows tells apart. Only this file's
+ * checks produce them: errors of the native calls pass through native_error() first.
+ */
 #define ERR_BAD_PARAMETER (-EINVAL)  /* ERROR_INVALID_PARAMETER */
 #define ERR_BAD_BLOB (-EBADMSG)	     /* ERROR_INVALID_DATA */
 #define ERR_BAD_HANDLE (-EBADF)	     /* ERROR_INVALID_HANDLE */
@@ -38,6 +41,26 @@ static DWORD win32_error(int err)
 		return ERROR_NOT_ENOUGH_MEMORY;
 	default:
 		return ERROR_GEN_FAILURE;
+	}
+}
+
+/*
+ * What an error of the native key calls means to a Windows caller. All arguments were
+ * checked before the call, so an EINVAL or EBADF there is the kernel's, not the caller's:
+ * it must not read as ERROR_INVALID_PARAMETER or ERROR_INVALID_HANDLE.
+ */
+static int native_error(int err)
+{
+	switch (err) {
+	case 0:
+	case -EOPNOTSUPP: /* the key's engine cannot take this cipher */
+	case -E2BIG:
+	case -EPERM:
+	case -EACCES:
+	case -ENOMEM:
+		return err;
+	default:
+		return -EIO;
 	}
 }
 
@@ -80,9 +103,10 @@ static int set_ccmp(struct dot11xdp_adapter *adapter, const struct dot11xdp_key_
 	memcpy(&ccmp, pKey->ucKey, header);
 	if (ccmp.ulCCMPKeyLength != 16 || pKey->usKeyLength < header + ccmp.ulCCMPKeyLength)
 		return ERR_BAD_BLOB;
-	return dot11xdp_adapter__set_key(adapter, id, DOT11XDP_CIPHER_CCMP, pKey->ucKey + header,
-					 ccmp.ulCCMPKeyLength, pn_from_iv48(ccmp.ucIV48Counter),
-					 pKey->bStatic ? DOT11XDP_KEY_STATIC : 0);
+	return native_error(dot11xdp_adapter__set_key(adapter, id, DOT11XDP_CIPHER_CCMP,
+						      pKey->ucKey + header, ccmp.ulCCMPKeyLength,
+						      pn_from_iv48(ccmp.ucIV48Counter),
+						      pKey->bStatic ? DOT11XDP_KEY_STATIC : 0));
 }
 
 static int set_key_mapping_key(struct dot11xdp_adapter *adapter,
@@ -105,7 +129,7 @@ static int set_key_mapping_key(struct dot11xdp_adapter *adapter,
 	/* A delete ignores AlgorithmId, bStatic, usKeyLength and ucKey; absent is fine. */
 	if (pKey->bDelete) {
 		err = dot11xdp_adapter__delete_key(adapter, &id);
-		return err == -ENOENT ? 0 : err;
+		return err == -ENOENT ? 0 : native_error(err);
 	}
 	algo = (ULONG)pKey->AlgorithmId;
 	if (!cipher_supported(algo))
