@@ -32,6 +32,9 @@
 
 #include "testlib.h"
 
+/* DOT11XDP_OUTPUT_ETHER of enum dot11xdp_output (the receive program defines it). */
+#define OUTPUT_ETHER 1
+
 static char netns[32], if_a[IF_NAMESIZE], if_b[IF_NAMESIZE], custom_root[64];
 static pid_t main_pid;
 
@@ -294,6 +297,8 @@ static void test_first_open(struct dot11xdp_adapter *a)
 			   config.output == DOT11XDP_OUTPUT_PASS &&
 			   config.engine == DOT11XDP_ENGINE_TABLE,
 		   "config: ABI %u, output pass, table engine", DOT11XDP_ABI_VERSION);
+	test_check(dot11xdp_adapter__set_output(a, OUTPUT_ETHER) == -EOPNOTSUPP,
+		   "a live adapter refuses Ethernet output (no redirect target)");
 	/* bpftool reads the pinned key map by field name. */
 	snprintf(path, sizeof(path), "bpftool map show pinned %s/%s >/dev/null 2>&1", want_dir,
 		 DOT11XDP_MAP_KEYS);

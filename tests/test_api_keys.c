@@ -23,6 +23,9 @@
 #include "material.h"
 #include "testlib.h"
 
+/* DOT11XDP_OUTPUT_ETHER of enum dot11xdp_output (the receive program defines it). */
+#define OUTPUT_ETHER 1
+
 /* Every (key, value) of dot11xdp_keys, sorted by key bytes. */
 struct entry {
 	struct dot11xdp_key_id id;
@@ -710,6 +713,22 @@ static void test_generations(struct dot11xdp_adapter *a, HANDLE h)
 	dot11xdp_adapter__reset(a);
 }
 
+static void test_output(struct dot11xdp_adapter *a)
+{
+	struct dot11xdp_config config;
+
+	test_check(dot11xdp_adapter__set_output(a, OUTPUT_ETHER) == 0 &&
+			   dot11xdp_adapter__config(a, &config) == 0 &&
+			   config.output == OUTPUT_ETHER &&
+			   config.abi_version == DOT11XDP_ABI_VERSION,
+		   "offline set_output ether: config.output 1, ABI kept");
+	test_check(dot11xdp_adapter__set_output(a, 2) == -EINVAL, "set_output 2: -EINVAL");
+	test_check(dot11xdp_adapter__set_output(a, DOT11XDP_OUTPUT_PASS) == 0 &&
+			   dot11xdp_adapter__config(a, &config) == 0 &&
+			   config.output == DOT11XDP_OUTPUT_PASS,
+		   "set_output pass");
+}
+
 int main(void)
 {
 	struct dot11xdp_adapter *a;
@@ -736,6 +755,7 @@ int main(void)
 	test_disconnect_reset(a, h);
 	test_native(a, h);
 	test_generations(a, h);
+	test_output(a);
 
 	dot11xdp_adapter__close(a);
 	test_check(Dot11ExtSetKeyMappingKey(h, NULL) == ERROR_INVALID_HANDLE,

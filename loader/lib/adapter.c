@@ -800,9 +800,12 @@ int dot11xdp_adapter__set_output(struct dot11xdp_adapter *adapter, __u32 output)
 	__u32 zero = 0;
 	int err;
 
-	/* DOT11XDP_OUTPUT_PASS (0) and DOT11XDP_OUTPUT_ETHER (1). */
+	/* DOT11XDP_OUTPUT_PASS (0), and DOT11XDP_OUTPUT_ETHER (1) offline only: a live
+	 * interface would need a redirect to an Ethernet device, which this build lacks. */
 	if (!adapter || output > 1)
 		return -EINVAL;
+	if (output != DOT11XDP_OUTPUT_PASS && !adapter->offline)
+		return -EOPNOTSUPP;
 	err = dot11xdp_write_begin(adapter);
 	if (err)
 		return err;
