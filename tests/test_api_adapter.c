@@ -409,6 +409,30 @@ static void test_close_keeps(struct dot11xdp_adapter *a)
 		   "a closed live adapter's handle is invalid");
 }
 
+/* A pin removed by hand while the program runs is pinned again from the program. */
+static void test_repair(void)
+{
+	char path[256];
+	struct dot11xdp_adapter *a;
+	__u32 prog = attached_prog(if_a, NULL);
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", DOT11XDP_PIN_ROOT, if_a, DOT11XDP_MAP_STATS);
+	if (unlink(path))
+		test_fatal("unlink %s: %s", path, strerror(errno));
+	a = open_if(if_a, true, false);
+	if (!test_check(a != NULL, "open with a pin removed by hand"))
+		return;
+	test_check(dot11xdp_adapter__prog_id(a) == prog, "the running program is reused");
+	check_mode(path, 0600, "the pin restored from the program");
+	fd = bpf_obj_get(path);
+	test_check(fd >= 0 && prog_uses_map(prog, map_id(fd)),
+		   "the restored pin is the running program's map");
+	if (fd >= 0)
+		close(fd);
+	dot11xdp_adapter__close(a);
+}
+
 /* The program goes away behind our back; the pins (and keys) stay for the next attach. */
 static void test_stale_pins(void)
 {
@@ -432,8 +456,15 @@ static void test_stale_pins(void)
 	test_check(attached_prog(if_a, NULL) == 0 &&
 			   path_exists("%s/%s/%s", DOT11XDP_PIN_ROOT, if_a, DOT11XDP_MAP_KEYS),
 		   "the refused attach left the pins and attached nothing");
+	/* One pin lost as well: the set is incomplete until an attach completes it. */
+	run("rm -f %s/%s/%s", DOT11XDP_PIN_ROOT, if_a, DOT11XDP_MAP_PEERS);
+	errno = 0;
+	test_check(!open_if(if_a, true, false) && errno == EUCLEAN,
+		   "no_attach on an incomplete set of pins: EUCLEAN");
 	a = open_if(if_a, false, false);
 	if (test_check(a != NULL, "attach over the pins")) {
+		test_check(path_exists("%s/%s/%s", DOT11XDP_PIN_ROOT, if_a, DOT11XDP_MAP_PEERS),
+			   "the attach pinned the missing map");
 		test_check(dot11xdp_adapter__prog_id(a) != 0 && dot11xdp_adapter__prog_id(a) != old_prog &&
 				   attached_prog(if_a, NULL) == dot11xdp_adapter__prog_id(a),
 			   "a new program is attached");
@@ -627,6 +658,7 @@ int main(void)
 	test_unprivileged();
 	test_second_opens(a);
 	test_close_keeps(a);
+	test_repair();
 	test_stale_pins();
 	test_foreign_prog();
 	test_custom_root();
