@@ -143,8 +143,8 @@ static int adopt_maps(struct dot11xdp_adapter *adapter, int keys, int stats, int
 		return err;
 	if (info.key_size != sizeof(struct dot11xdp_key_id) ||
 	    info.value_size != sizeof(struct dot11xdp_key)) {
-		pr_warn("the key map has %u-byte keys and %u-byte values, this library %zu and %zu: "
-			"it was made by another version of dot11xdp; detach it first\n",
+		pr_warn("the key map has %u-byte keys and %u-byte values, this library %zu and "
+			"%zu: it was made by another version of dot11xdp; detach it first\n",
 			info.key_size, info.value_size, sizeof(struct dot11xdp_key_id),
 			sizeof(struct dot11xdp_key));
 		return -EPROTO;
@@ -364,8 +364,8 @@ static int reuse_pins(struct dot11xdp_adapter *adapter)
 	if (err == -EUCLEAN && prog) {
 		/* Never attach a second instance beside the running one. */
 		pr_warn("the maps of the program attached to %s cannot be pinned again in %s; "
-			"unload it (xdp-loader unload %s --all)\n", adapter->ifname, adapter->pin_dir,
-			adapter->ifname);
+			"unload it (xdp-loader unload %s --all)\n", adapter->ifname,
+			adapter->pin_dir, adapter->ifname);
 		err = -ENOTRECOVERABLE;
 	}
 	if (!err && prog) {
@@ -575,20 +575,21 @@ static int open_live(struct dot11xdp_adapter *adapter, const struct open_args *a
 
 	err = reuse_pins(adapter);
 	if (!err && adapter->prog_id) {
-		pr_debug("%s: reusing the attached program %u\n", adapter->ifname, adapter->prog_id);
+		pr_debug("%s: reusing the attached program %u\n", adapter->ifname,
+			 adapter->prog_id);
 		err = check_config(adapter, adapter->pin_dir);
 		goto out;
 	}
 	if (args->no_attach) {
-		/* Pins without a program are opened: their keys reach the program once it attaches. */
+		/* Pins without a program open too: their keys reach the program it attaches. */
 		if (!err)
 			err = check_config(adapter, adapter->pin_dir);
 		else if (err == -ENOENT)
 			pr_warn("dot11xdp is not attached to %s (no pins in %s)\n", adapter->ifname,
 				adapter->pin_dir);
 		else if (err == -EUCLEAN)
-			pr_warn("the pins in %s are incomplete and no program uses them: attach %s again "
-				"to complete them\n", adapter->pin_dir, adapter->ifname);
+			pr_warn("the pins in %s are incomplete and no program uses them: attach %s "
+				"again to complete them\n", adapter->pin_dir, adapter->ifname);
 		goto out;
 	}
 	if (!err || err == -EUCLEAN) {
@@ -598,9 +599,9 @@ static int open_live(struct dot11xdp_adapter *adapter, const struct open_args *a
 			goto out;
 		pinned_size = adapter->key_table_size;
 		if (args->key_table_size && args->key_table_size != pinned_size) {
-			pr_warn("the pinned key table in %s holds %u keys, not %u: detach %s first to "
-				"resize it\n", adapter->pin_dir, pinned_size, args->key_table_size,
-				adapter->ifname);
+			pr_warn("the pinned key table in %s holds %u keys, not %u: detach %s first "
+				"to resize it\n", adapter->pin_dir, pinned_size,
+				args->key_table_size, adapter->ifname);
 			err = -EEXIST;
 			goto out;
 		}
@@ -644,7 +645,7 @@ struct dot11xdp_adapter *dot11xdp_adapter__open(const char *ifname,
 	if (!adapter->ifindex) {
 		err = -errno;
 		pr_warn("no interface named %s%s\n", ifname,
-			errno == ENODEV ? " in this network namespace" : "");
+			err == -ENODEV ? " in this network namespace" : "");
 		goto err;
 	}
 	if (snprintf(adapter->pin_dir, sizeof(adapter->pin_dir), "%s/%s", args.pin_root, ifname) >=

@@ -53,7 +53,7 @@ void dot11xdp_log_leave(void);
 int dot11xdp_handle_register(struct dot11xdp_adapter *adapter);
 /* Removes adapter from the registry; returns true when the caller now holds the last reference. */
 bool dot11xdp_handle_unregister(struct dot11xdp_adapter *adapter);
-/* The adapter behind handle with a reference taken, or NULL for a NULL, closed or unknown handle. */
+/* The adapter behind handle, with a reference taken; NULL for a NULL, closed or unknown one. */
 struct dot11xdp_adapter *dot11xdp_handle_get(const void *handle);
 /* Drops a reference taken by dot11xdp_handle_get; frees the adapter on the last one. */
 void dot11xdp_handle_put(struct dot11xdp_adapter *adapter);
