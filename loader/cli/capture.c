@@ -52,7 +52,7 @@ int cap_in_open(struct cap_in *in, const char *path)
 									  : PCAP_TSTAMP_PRECISION_MICRO,
 							   errbuf);
 	if (!in->pcap) {
-		cli_err("cannot read %s: %s", path, errbuf);
+		cli_err("cannot read the capture: %s", errbuf);
 		return -EINVAL;
 	}
 	in->linktype = pcap_datalink(in->pcap);
