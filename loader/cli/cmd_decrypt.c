@@ -126,8 +126,8 @@ static int process_frame(struct decrypt_run *run, const struct pcap_pkthdr *hdr,
 	err = dot11xdp_adapter__run_frame(run->adapter, frame, len, run->result_buf, out_size,
 					  &result);
 	if (err) {
-		cli_err("frame %lu of %s: running the receive program failed: %s%s",
-			run->frames_read, run->in.path, strerror(-err), cli_errno_hint(err));
+		cli_err_lib(err, "frame %lu of %s: running the receive program failed",
+			    run->frames_read, run->in.path);
 		return err;
 	}
 	if (result.outcome == DOT11XDP_RX_MIC_FAILURE && run->keys.count) {
@@ -257,15 +257,13 @@ static int run_decrypt(const void *o)
 
 	run.adapter = dot11xdp_adapter__open_offline(NULL);
 	if (!run.adapter) {
-		cli_err("cannot load the receive program for offline decryption: %s%s",
-			strerror(errno), cli_errno_hint(-errno));
+		cli_err_lib(-errno, "cannot load the receive program for offline decryption");
 		goto out_in;
 	}
 	if (opts->ether) {
 		err = dot11xdp_adapter__set_output(run.adapter, DOT11XDP_OUTPUT_ETHER);
 		if (err) {
-			cli_err("cannot switch the offline program to Ethernet output: %s",
-				strerror(-err));
+			cli_err_lib(err, "cannot switch the offline program to Ethernet output");
 			goto out_adapter;
 		}
 	}
@@ -291,7 +289,7 @@ static int run_decrypt(const void *o)
 
 	err = dot11xdp_adapter__stats(run.adapter, &program);
 	if (err) {
-		cli_err("cannot read the offline program's counters: %s", strerror(-err));
+		cli_err_lib(err, "cannot read the offline program's counters");
 		cap_out_abort(&run.out);
 		goto out_adapter;
 	}

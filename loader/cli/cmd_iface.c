@@ -35,8 +35,14 @@ bool cli_is_pinned(const char *ifname)
 	return !pin_path(ifname, DOT11XDP_MAP_KEYS, path) && access(path, F_OK) == 0;
 }
 
-struct dot11xdp_adapter *cli_open_attached(const char *ifname)
+struct dot11xdp_adapter *cli_open_attached(const char *ifname, bool read_only)
 {
+	/* Never attach as a side effect; read-only where the command only looks. */
+	struct dot11xdp_open_opts opts = {
+		.sz = sizeof(opts),
+		.no_attach = true,
+		.read_only = read_only,
+	};
 	struct dot11xdp_adapter *adapter;
 	char dir[PATH_MAX];
 
@@ -49,10 +55,9 @@ struct dot11xdp_adapter *cli_open_attached(const char *ifname)
 			ifname, cli_pin_dir(ifname, dir), ifname);
 		return NULL;
 	}
-	adapter = dot11xdp_adapter__open(ifname, NULL);
+	adapter = dot11xdp_adapter__open(ifname, &opts);
 	if (!adapter)
-		cli_err("cannot open the dot11xdp adapter of %s: %s%s", ifname, strerror(errno),
-			cli_errno_hint(-errno));
+		cli_err_lib(-errno, "cannot open the dot11xdp adapter of %s", ifname);
 	return adapter;
 }
 
@@ -132,7 +137,6 @@ static int run_attach(const void *o)
 		.key_table_size = opts->key_table_size,
 	};
 	struct dot11xdp_adapter *adapter;
-	char dir[PATH_MAX];
 	bool already;
 
 	if (!cli_ifname_exists(opts->ifname)) {
@@ -152,21 +156,32 @@ static int run_attach(const void *o)
 	if (!adapter) {
 		int err = -errno;
 
-		cli_err("cannot attach to %s in %s mode: %s%s", opts->ifname,
-			opts->native ? "native" : "skb", strerror(-err),
-			err == -EOPNOTSUPP && opts->native
-				? " (the driver has no native XDP; attach without --native)"
-				: cli_errno_hint(err));
+		if (err == -EOPNOTSUPP && opts->native) {
+			cli_lib_reset();
+			cli_err("cannot attach to %s in native mode: the driver has no native XDP; "
+				"attach without --native", opts->ifname);
+		} else {
+			cli_err_lib(err, "cannot attach to %s in %s mode", opts->ifname,
+				    opts->native ? "native" : "skb");
+		}
 		return CLI_EXIT_FAILURE;
 	}
-	dot11xdp_adapter__close(adapter);
-
+	if (already && dot11xdp_adapter__mode(adapter) != open_opts.mode) {
+		cli_err("%s is already attached in %s mode; detach it first to attach in %s mode",
+			opts->ifname,
+			dot11xdp_adapter__mode(adapter) == DOT11XDP_MODE_NATIVE ? "native" : "skb",
+			opts->native ? "native" : "skb");
+		dot11xdp_adapter__close(adapter);
+		return CLI_EXIT_FAILURE;
+	}
 	if (already)
 		printf("%s: already attached; its maps at %s are in use\n", opts->ifname,
-		       cli_pin_dir(opts->ifname, dir));
+		       dot11xdp_adapter__pin_dir(adapter));
 	else
 		printf("%s: attached in %s mode; maps pinned at %s\n", opts->ifname,
-		       opts->native ? "native" : "skb", cli_pin_dir(opts->ifname, dir));
+		       dot11xdp_adapter__mode(adapter) == DOT11XDP_MODE_NATIVE ? "native" : "skb",
+		       dot11xdp_adapter__pin_dir(adapter));
+	dot11xdp_adapter__close(adapter);
 	return 0;
 }
 
@@ -240,13 +255,12 @@ static int run_detach(const void *o)
 		return 0;
 	}
 
-	adapter = cli_open_attached(opts->ifname);
+	adapter = cli_open_attached(opts->ifname, false);
 	if (!adapter)
 		return CLI_EXIT_FAILURE;
 	err = dot11xdp_adapter__detach(adapter);
 	if (err) {
-		cli_err("cannot detach from %s: %s%s", opts->ifname, strerror(-err),
-			cli_errno_hint(err));
+		cli_err_lib(err, "cannot detach from %s", opts->ifname);
 		return CLI_EXIT_FAILURE;
 	}
 	printf("%s: detached; removed %s\n", opts->ifname, dir);

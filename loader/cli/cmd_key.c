@@ -107,7 +107,7 @@ static int run_key_add(const void *o)
 		return CLI_EXIT_FAILURE;
 	}
 
-	adapter = cli_open_attached(opts->ifname);
+	adapter = cli_open_attached(opts->ifname, false);
 	if (!adapter) {
 		cli_key_value_free(value);
 		return CLI_EXIT_FAILURE;
@@ -177,8 +177,7 @@ static int list_keys(struct dot11xdp_adapter *adapter, const char *ifname, struc
 	list->count = 0;
 	err = dot11xdp_adapter__for_each_key(adapter, collect_key, list);
 	if (err) {
-		cli_err("cannot read the keys of %s: %s%s", ifname, strerror(-err),
-			cli_errno_hint(err));
+		cli_err_lib(err, "cannot read the keys of %s", ifname);
 		free(list->keys);
 		return err;
 	}
@@ -219,7 +218,7 @@ static int run_key_del(const void *o)
 	rc = check_peer("key del", &opts->peer);
 	if (rc)
 		return rc;
-	adapter = cli_open_attached(opts->ifname);
+	adapter = cli_open_attached(opts->ifname, false);
 	if (!adapter)
 		return CLI_EXIT_FAILURE;
 	if (list_keys(adapter, opts->ifname, &list)) {
@@ -310,7 +309,7 @@ static int run_key_list(const void *o)
 	struct key_list list;
 	char mac[CLI_MAC_STRLEN], cbuf[16];
 
-	adapter = cli_open_attached(opts->ifname);
+	adapter = cli_open_attached(opts->ifname, true);
 	if (!adapter)
 		return CLI_EXIT_FAILURE;
 	if (list_keys(adapter, opts->ifname, &list)) {
@@ -324,11 +323,13 @@ static int run_key_list(const void *o)
 			const struct dot11xdp_key_info *k = &list.keys[i];
 
 			printf("%s{\"peer\":\"%s\",\"direction\":\"%s\",\"cipher\":\"%s\","
-			       "\"static\":%s,\"engine\":\"%s\",\"generation\":%llu}",
+			       "\"static\":%s,\"engine\":\"%s\",\"generation\":%llu,"
+			       "\"rx_pn_init\":%llu}",
 			       i ? "," : "", cli_mac_str(k->id.peer, mac),
 			       direction_name(k->id.direction), cipher_label(k->cipher, cbuf),
 			       k->flags & DOT11XDP_KEY_STATIC ? "true" : "false",
-			       cli_engine_name(k->engine), (unsigned long long)k->generation);
+			       cli_engine_name(k->engine), (unsigned long long)k->generation,
+			       (unsigned long long)k->rx_pn_init);
 		}
 		printf("]\n");
 	} else if (!list.count) {
@@ -388,7 +389,7 @@ static int count_keys(const struct dot11xdp_key_info *key, void *ctx)
 static int remove_keys(const char *ifname, const char *what,
 		       int (*remove)(struct dot11xdp_adapter *, const __u8 *), const __u8 *peer)
 {
-	struct dot11xdp_adapter *adapter = cli_open_attached(ifname);
+	struct dot11xdp_adapter *adapter = cli_open_attached(ifname, false);
 	size_t before = 0, after = 0;
 	int err;
 
@@ -401,7 +402,7 @@ static int remove_keys(const char *ifname, const char *what,
 		err = dot11xdp_adapter__for_each_key(adapter, count_keys, &after);
 	dot11xdp_adapter__close(adapter);
 	if (err) {
-		cli_err("%s on %s failed: %s%s", what, ifname, strerror(-err), cli_errno_hint(err));
+		cli_err_lib(err, "%s on %s failed", what, ifname);
 		return CLI_EXIT_FAILURE;
 	}
 	printf("%s: %s removed %zu key%s; %zu left\n", ifname, what, before - after,

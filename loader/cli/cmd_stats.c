@@ -100,7 +100,7 @@ static int run_stats(const void *o)
 	__u64 v[DOT11XDP_RX_OUTCOMES];
 	int err;
 
-	adapter = cli_open_attached(opts->ifname);
+	adapter = cli_open_attached(opts->ifname, true);
 	if (!adapter)
 		return CLI_EXIT_FAILURE;
 	err = dot11xdp_adapter__stats(adapter, &global);
@@ -108,8 +108,7 @@ static int run_stats(const void *o)
 		err = dot11xdp_adapter__for_each_peer_stats(adapter, collect_peer, &list);
 	dot11xdp_adapter__close(adapter);
 	if (err) {
-		cli_err("cannot read the counters of %s: %s%s", opts->ifname, strerror(-err),
-			cli_errno_hint(err));
+		cli_err_lib(err, "cannot read the counters of %s", opts->ifname);
 		free(list.peers);
 		return CLI_EXIT_FAILURE;
 	}

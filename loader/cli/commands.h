@@ -21,10 +21,11 @@ bool cli_is_pinned(const char *ifname);
 
 /*
  * Open the adapter of an interface that is already attached, for commands that manage keys or
- * read counters: they must not attach as a side effect. Prints one line and returns NULL when
- * the interface is missing, not attached, or cannot be opened.
+ * read counters: they must not attach as a side effect. read_only for those that only look.
+ * Prints one line and returns NULL when the interface is missing, not attached, or cannot be
+ * opened.
  */
-struct dot11xdp_adapter *cli_open_attached(const char *ifname);
+struct dot11xdp_adapter *cli_open_attached(const char *ifname, bool read_only);
 
 /* Name of an enum dot11xdp_engine value. */
 const char *cli_engine_name(unsigned int engine);

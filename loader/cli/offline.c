@@ -168,58 +168,48 @@ int offline_keys_install(struct offline_keys *keys, struct dot11xdp_adapter *ada
 }
 
 /*
- * The program's counter maps. The library hands out only the key map's fd, so find the
- * program that uses that map and take its counter maps by name (a library accessor would
- * make this unnecessary). Done once, on the first candidate trial.
+ * The program's counter maps, found by name among the maps of the offline program (the
+ * library hands out only the key map's fd). Done once, on the first candidate trial.
  */
 static int find_counter_maps(struct offline_keys *keys)
 {
-	struct bpf_map_info keys_info = {};
-	__u32 info_len = sizeof(keys_info), prog_id = 0;
+	struct bpf_prog_info info = {};
+	__u32 info_len = sizeof(info), map_ids[64], n;
+	int prog_fd, err = 0;
 
-	if (bpf_obj_get_info_by_fd(keys->keys_fd, &keys_info, &info_len))
+	prog_fd = bpf_prog_get_fd_by_id(dot11xdp_adapter__prog_id(keys->adapter));
+	if (prog_fd < 0)
 		return -errno;
+	info.nr_map_ids = sizeof(map_ids) / sizeof(map_ids[0]);
+	info.map_ids = (__u64)(unsigned long)map_ids;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &info_len))
+		err = -errno;
+	close(prog_fd);
+	if (err)
+		return err;
 
-	while (!bpf_prog_get_next_id(prog_id, &prog_id)) {
-		struct bpf_prog_info info = {};
-		__u32 map_ids[64], n;
-		bool ours = false;
-		int fd = bpf_prog_get_fd_by_id(prog_id);
+	n = info.nr_map_ids < 64 ? info.nr_map_ids : 64;
+	for (__u32 i = 0; i < n; i++) {
+		struct bpf_map_info m = {};
+		__u32 m_len = sizeof(m);
+		int fd = bpf_map_get_fd_by_id(map_ids[i]);
 
 		if (fd < 0)
-			continue; /* unloaded meanwhile */
-		info_len = sizeof(info);
-		info.nr_map_ids = sizeof(map_ids) / sizeof(map_ids[0]);
-		info.map_ids = (__u64)(unsigned long)map_ids;
-		if (bpf_obj_get_info_by_fd(fd, &info, &info_len)) {
+			return -errno;
+		if (bpf_obj_get_info_by_fd(fd, &m, &m_len)) {
+			err = -errno;
 			close(fd);
-			continue;
+			return err;
 		}
-		close(fd);
-		n = info.nr_map_ids < 64 ? info.nr_map_ids : 64;
-		for (__u32 i = 0; i < n; i++)
-			ours |= map_ids[i] == keys_info.id;
-		for (__u32 i = 0; ours && i < n; i++) {
-			struct bpf_map_info m = {};
-			__u32 m_len = sizeof(m);
-			int mfd = bpf_map_get_fd_by_id(map_ids[i]);
-
-			if (mfd < 0)
-				continue;
-			if (bpf_obj_get_info_by_fd(mfd, &m, &m_len)) {
-				close(mfd);
-			} else if (keys->stats_fd < 0 && !strcmp(m.name, DOT11XDP_MAP_STATS)) {
-				keys->stats_fd = mfd;
-				keys->stats_value_size = m.value_size;
-			} else if (keys->peers_fd < 0 && !strcmp(m.name, DOT11XDP_MAP_PEERS)) {
-				keys->peers_fd = mfd;
-				keys->peer_value_size = m.value_size;
-			} else {
-				close(mfd);
-			}
+		if (keys->stats_fd < 0 && !strcmp(m.name, DOT11XDP_MAP_STATS)) {
+			keys->stats_fd = fd;
+			keys->stats_value_size = m.value_size;
+		} else if (keys->peers_fd < 0 && !strcmp(m.name, DOT11XDP_MAP_PEERS)) {
+			keys->peers_fd = fd;
+			keys->peer_value_size = m.value_size;
+		} else {
+			close(fd);
 		}
-		if (keys->stats_fd >= 0 && keys->peers_fd >= 0)
-			break;
 	}
 	if (keys->stats_fd < 0 || keys->peers_fd < 0)
 		return -ENOENT;

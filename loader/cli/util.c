@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <bpf/libbpf.h>
+#include <dot11xdp/dot11xdp.h>
 #include <xdp/libxdp.h>
 
 #include "params.h"
@@ -66,10 +67,56 @@ static int libxdp_print(enum libxdp_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
+/*
+ * The library explains a failure in one actionable sentence (a DOT11XDP_WARN message). Keep
+ * the first one of each operation as the reason our error line gives; print it, and the
+ * rest, only with -v.
+ */
+static char lib_reason[256];
+
+static int library_print(enum dot11xdp_print_level level, const char *fmt, va_list ap)
+{
+	va_list copy;
+	size_t len;
+
+	if (level == DOT11XDP_WARN && !lib_reason[0]) {
+		va_copy(copy, ap);
+		vsnprintf(lib_reason, sizeof(lib_reason), fmt, copy);
+		va_end(copy);
+		len = strcspn(lib_reason, "\n");
+		lib_reason[len] = '\0';
+	}
+	if (cli_verbose < 1 || (level == DOT11XDP_DEBUG && cli_verbose < 2))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
 void cli_setup_logging(void)
 {
 	libbpf_set_print(libbpf_print);
 	libxdp_set_print(libxdp_print);
+	dot11xdp_set_print(library_print);
+}
+
+void cli_lib_reset(void)
+{
+	lib_reason[0] = '\0';
+}
+
+void cli_err_lib(int err, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	if (lib_reason[0]) {
+		cli_err("%s", lib_reason);
+	} else {
+		va_start(ap, fmt);
+		vsnprintf(what, sizeof(what), fmt, ap);
+		va_end(ap);
+		cli_err("%s: %s%s", what, strerror(err < 0 ? -err : err), cli_errno_hint(err));
+	}
+	cli_lib_reset();
 }
 
 const char *cli_errno_hint(int err)

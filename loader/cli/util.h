@@ -16,8 +16,19 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Only with --verbose. */
 void cli_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Route libbpf's and libxdp's messages through our verbosity: silent unless -v. */
+/*
+ * Route libdot11xdp's, libbpf's and libxdp's messages through our verbosity: silent unless
+ * -v, except that the library's own account of a failure becomes our error line.
+ */
 void cli_setup_logging(void);
+
+/*
+ * The error line for a failed library call: the library's own one-sentence reason when it
+ * gave one, else "<what>: <strerror(err)><hint>". err is a negative errno.
+ */
+void cli_err_lib(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Forget a reason the library gave for something that was handled. */
+void cli_lib_reset(void);
 
 /*
  * A short hint for a negative errno from the library or the kernel ("run as root ...");
