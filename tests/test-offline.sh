@@ -102,6 +102,8 @@ check "tshark decrypts frames of the capture ($tshark_decrypted)" [ "$tshark_dec
 check_eq "tshark's frame and plaintext dumps line up" "$(wc -l <"$TMP/ts.hex")" "$tshark_decrypted"
 
 # Retransmissions: a frame whose transmitter already used its PN under the same key.
+# (A rekey starts the PNs again: the first frames under a new key repeat PNs of the old one,
+# and dot11xdp finds the new key precisely because the old one calls them replays.)
 awk '{ id = $2 " " $3 " " $4; if (id in seen) print $1; seen[id] = 1 }' "$TMP/tshark.dec" \
 	>"$TMP/replays.ts"
 replays=$(wc -l <"$TMP/replays.ts")
@@ -267,21 +269,35 @@ check "radiotap input gives the same Ethernet frames" \
 
 # --- Candidate keys never weaken replay protection -------------------------------------------
 
-# Append an old-session frame no key verifies (so every candidate is tried and the current key
-# must be restored), then a frame already decrypted: it must still be a replay.
+# Append three frames after the last one: an old-session frame no key verifies (so every
+# candidate is tried and the current key must come back exactly as it was), the last frame
+# decrypted (it must still be a replay), and the first frame decrypted, from the first key's
+# period: after a rekey its PN looks replayed to the current key, so the earlier keys are
+# tried, and the first key must be tried with its own counters, not afresh, or the replayed
+# frame would verify.
 old_no=$(awk -v sta="$STA" '$2 == sta || $3 == sta { print $1; exit }' "$TMP/undecrypted")
-last_no=$(tshark -r "$CAP" "${TSHARK_KEYS[@]}" -Y wlan.analysis.tk -T fields -e frame.number \
-	2>/dev/null | tail -1)
-editcap -r "$CAP" "$TMP/tail.pcap" "$old_no" "$last_no" >/dev/null 2>&1
-mergecap -a -w "$TMP/replayed.pcap" "$CAP" "$TMP/tail.pcap" 2>/dev/null
+dec_nos=$(tshark -r "$CAP" "${TSHARK_KEYS[@]}" -Y wlan.analysis.tk -T fields -e frame.number \
+	2>/dev/null)
+first_no=$(head -1 <<<"$dec_nos")
+last_no=$(tail -1 <<<"$dec_nos")
+editcap -r "$CAP" "$TMP/old.pcap" "$old_no" >/dev/null 2>&1
+editcap -r "$CAP" "$TMP/first.pcap" "$first_no" >/dev/null 2>&1
+editcap -r "$CAP" "$TMP/last.pcap" "$last_no" >/dev/null 2>&1
+mergecap -a -w "$TMP/replayed.pcap" "$CAP" "$TMP/old.pcap" "$TMP/last.pcap" "$TMP/first.pcap" \
+	2>/dev/null
+check_eq "the replay test capture has the input's frames and three more" \
+	"$(tshark -r "$TMP/replayed.pcap" -T fields -e frame.number 2>/dev/null | wc -l)" \
+	"$((expect_read + 3))"
 "$DOT11XDP" decrypt "${KEYS[@]}" --json "$TMP/replayed.pcap" "$TMP/replayed.out" \
 	>"$TMP/replayed.json" 2>&1
-check_eq "after a failed candidate trial, a frame already decrypted is still a replay" \
-	"$(json_num "$TMP/replayed.json" outcomes replay)" "$((replays + 1))"
-check_eq "... and the frame no key verifies is one MIC failure" \
+check_eq "replayed frames, of the current key and of an earlier one, are replays" \
+	"$(json_num "$TMP/replayed.json" outcomes replay)" "$((replays + 2))"
+check_eq "... the frame no key verifies is one MIC failure" \
 	"$(json_num "$TMP/replayed.json" outcomes mic_failure)" "$((expect_mic + 1))"
-check_eq "... and nothing more is decrypted" \
+check_eq "... nothing more is decrypted" \
 	"$(json_num "$TMP/replayed.json" outcomes decrypted)" "$expect_decrypted"
+check_eq "... and no key changes hands" "$(json_top "$TMP/replayed.json" key_changes)" \
+	"$expect_key_changes"
 
 # A wrong key first among the candidates: it is tried, never verifies, and changes nothing.
 WRONG=00112233445566778899aabbccddeeff

@@ -130,7 +130,8 @@ static int process_frame(struct decrypt_run *run, const struct pcap_pkthdr *hdr,
 			    run->frames_read, run->in.path);
 		return err;
 	}
-	if (result.outcome == DOT11XDP_RX_MIC_FAILURE && run->keys.count) {
+	if ((result.outcome == DOT11XDP_RX_MIC_FAILURE || result.outcome == DOT11XDP_RX_REPLAY) &&
+	    run->keys.count) {
 		err = offline_keys_retry(&run->keys, frame, len, run->result_buf, out_size, &result);
 		if (err)
 			return err;

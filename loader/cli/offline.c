@@ -27,8 +27,16 @@ void offline_keys_init(struct offline_keys *keys)
 void offline_keys_free(struct offline_keys *keys)
 {
 	for (unsigned int i = 0; i < keys->count; i++) {
-		explicit_bzero(keys->peers[i].keys, keys->peers[i].count * sizeof(struct offline_key));
-		free(keys->peers[i].keys);
+		struct offline_peer *peer = &keys->peers[i];
+
+		for (unsigned int k = 0; k < peer->count; k++) {
+			if (peer->keys[k].state) {
+				explicit_bzero(peer->keys[k].state, keys->key_value_size);
+				free(peer->keys[k].state);
+			}
+		}
+		explicit_bzero(peer->keys, peer->count * sizeof(struct offline_key));
+		free(peer->keys);
 	}
 	free(keys->peers);
 	if (keys->stats_fd >= 0)
@@ -240,15 +248,19 @@ static int snapshot(struct offline_keys *keys, int fd, const void *key, __u32 va
 	return 0;
 }
 
-/* Turn one MIC failure in the snapshot into a decryption: the frame's final outcome. */
-static void move_mic_failure_to_decrypted(struct offline_keys *keys, struct counter_snapshot *s)
+/*
+ * Count the frame under its final outcome instead of its first one, in the snapshot. The
+ * counters of struct dot11xdp_rx_stats are in enum dot11xdp_rx_outcome order.
+ */
+static void move_outcome(struct offline_keys *keys, struct counter_snapshot *s, __u32 from,
+			 __u32 to)
 {
 	for (int cpu = 0; cpu < keys->ncpus; cpu++) {
-		struct dot11xdp_rx_stats *st = (void *)((char *)s->values + (size_t)cpu * s->stride);
+		__u64 *counters = (__u64 *)((char *)s->values + (size_t)cpu * s->stride);
 
-		if (st->mic_failure) {
-			st->mic_failure--;
-			st->decrypted++;
+		if (counters[from]) {
+			counters[from]--;
+			counters[to]++;
 			return;
 		}
 	}
@@ -280,15 +292,27 @@ static struct offline_peer *frame_peer(struct offline_keys *keys, const __u8 *fr
 	return peer ? peer : find_peer(keys, frame + rt_len + 4);
 }
 
+/* Install candidate k: its saved state when it was current before, else afresh. */
+static int load_candidate(struct offline_keys *keys, const struct offline_peer *peer,
+			  unsigned int k, const struct dot11xdp_key_id *id)
+{
+	const struct offline_key *key = &peer->keys[k];
+
+	if (key->state)
+		return bpf_map_update_elem(keys->keys_fd, id, key->state, BPF_ANY) ? -errno : 0;
+	return set_key(keys, peer, key);
+}
+
 int offline_keys_retry(struct offline_keys *keys, const void *frame, __u32 len, void *out,
 		       __u32 out_size, struct dot11xdp_frame_result *result)
 {
 	struct counter_snapshot global = {}, per_ta = {};
 	struct dot11xdp_key_id id = {};
 	struct dot11xdp_peer_id ta_id = {};
+	__u32 first_outcome = result->outcome;
+	struct offline_key *current;
 	struct offline_peer *peer;
 	const __u8 *ta = NULL;
-	void *saved_key = NULL;
 	unsigned int winner = 0;
 	bool won = false;
 	__u32 zero = 0;
@@ -310,9 +334,11 @@ int offline_keys_retry(struct offline_keys *keys, const void *frame, __u32 len, 
 	memcpy(id.peer, peer->addr, 6);
 	id.direction = OFFLINE_DIRECTION;
 	memcpy(ta_id.addr, ta, 6);
-	saved_key = malloc(keys->key_value_size);
-	err = saved_key ? 0 : -ENOMEM;
-	if (!err && bpf_map_lookup_elem(keys->keys_fd, &id, saved_key))
+	current = &peer->keys[peer->current];
+	if (!current->state)
+		current->state = malloc(keys->key_value_size);
+	err = current->state ? 0 : -ENOMEM;
+	if (!err && bpf_map_lookup_elem(keys->keys_fd, &id, current->state))
 		err = -errno;
 	if (!err)
 		err = snapshot(keys, keys->stats_fd, &zero, keys->stats_value_size, &global);
@@ -329,7 +355,7 @@ int offline_keys_retry(struct offline_keys *keys, const void *frame, __u32 len, 
 		unsigned int k = (peer->current + step) % peer->count;
 		struct dot11xdp_frame_result trial;
 
-		err = set_key(keys, peer, &peer->keys[k]);
+		err = load_candidate(keys, peer, k, &id);
 		if (!err)
 			err = dot11xdp_adapter__run_frame(keys->adapter, frame, len, out, out_size,
 							  &trial);
@@ -345,9 +371,9 @@ int offline_keys_retry(struct offline_keys *keys, const void *frame, __u32 len, 
 	if (won) {
 		peer->current = winner;
 		keys->key_changes++;
-		move_mic_failure_to_decrypted(keys, &global);
-		move_mic_failure_to_decrypted(keys, &per_ta);
-	} else if (bpf_map_update_elem(keys->keys_fd, &id, saved_key, BPF_ANY) && !err) {
+		move_outcome(keys, &global, first_outcome, DOT11XDP_RX_DECRYPTED);
+		move_outcome(keys, &per_ta, first_outcome, DOT11XDP_RX_DECRYPTED);
+	} else if (bpf_map_update_elem(keys->keys_fd, &id, current->state, BPF_ANY) && !err) {
 		err = -errno;
 	}
 	if (!err)
@@ -357,10 +383,6 @@ int offline_keys_retry(struct offline_keys *keys, const void *frame, __u32 len, 
 	if (err)
 		cli_err("trying the candidate keys of a peer failed: %s", strerror(-err));
 out:
-	if (saved_key) {
-		explicit_bzero(saved_key, keys->key_value_size);
-		free(saved_key);
-	}
 	free(global.values);
 	free(per_ta.values);
 	return err;

@@ -14,6 +14,12 @@ struct offline_key {
 	const struct cli_cipher *cipher;
 	__u8 key[CLI_KEY_MAX];
 	unsigned int len;
+	/*
+	 * The key's whole map value (replay counters included) as it was when it stopped being
+	 * current, so trying it again later resumes its counters instead of starting afresh.
+	 * NULL until it has been current.
+	 */
+	void *state;
 };
 
 struct offline_peer {
@@ -59,11 +65,14 @@ int offline_keys_install(struct offline_keys *keys, struct dot11xdp_adapter *ada
 bool offline_delivered(const struct dot11xdp_frame_result *result);
 
 /*
- * A frame failed its MIC: if its peer has other candidates, try them on the same frame.
- * On success *result and out hold the winner's run and the winner stays installed; else
- * the current key is restored exactly as it was, replay counters included. Either way the
- * program's counters end up as if the frame had been run once, with its final outcome.
- * Returns 0, or a negative errno when the maps could not be read or restored.
+ * A frame failed its MIC, or its PN looked replayed, under its peer's current key: if the
+ * peer has other candidates, try them on the same frame (after a rekey the PNs start again,
+ * so the new key's first frames look like replays to the old one). On success *result and
+ * out hold the winner's run and the winner stays installed; else the current key is
+ * restored exactly as it was, replay counters included. A candidate that was current before
+ * is tried with the replay counters it had then, so an old frame replayed never verifies.
+ * Either way the program's counters end up as if the frame had been run once, with its
+ * final outcome. Returns 0, or a negative errno when the maps could not be read or restored.
  */
 int offline_keys_retry(struct offline_keys *keys, const void *frame, __u32 len, void *out,
 		       __u32 out_size, struct dot11xdp_frame_result *result);
