@@ -80,7 +80,7 @@ static int fail(const char *what, const char *ifname, int err)
 	const char *hint = "";
 
 	if (err == EPERM || err == EACCES)
-		hint = " (run as root: needs CAP_NET_ADMIN)";
+		hint = " (run as root)";
 	fprintf(stderr, "%s: %s %s: %s%s\n", prog, what, ifname, strerror(err), hint);
 	return 1;
 }
@@ -108,7 +108,8 @@ static int tun_open(const char *ifname)
 			fprintf(stderr, "%s: no %s: this kernel lacks TUN (CONFIG_TUN; modprobe tun)\n",
 				prog, TUN_PATH);
 		else
-			fprintf(stderr, "%s: open %s: %s\n", prog, TUN_PATH, strerror(err));
+			fprintf(stderr, "%s: open %s: %s%s\n", prog, TUN_PATH, strerror(err),
+				err == EACCES || err == EPERM ? " (run as root)" : "");
 		errno = err;
 		return -1;
 	}
@@ -148,6 +149,40 @@ static int set_link_up(const char *ifname)
 out:
 	close(sock);
 	return ret;
+}
+
+/*
+ * Refuse an interface that is not link type 803: feeding radiotap frames into it, or writing
+ * what it receives to a radiotap pcap, would be meaningless.
+ */
+static int check_radiotap_link(const char *ifname)
+{
+	struct ifreq ifr = {};
+	int sock, err;
+
+	if (!if_nametoindex(ifname)) {
+		fprintf(stderr, "%s: no interface %s (monsim create %s first)\n", prog, ifname,
+			ifname);
+		return -1;
+	}
+	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sock < 0) {
+		fail("cannot query", ifname, errno);
+		return -1;
+	}
+	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+	err = ioctl(sock, SIOCGIFHWADDR, &ifr) < 0 ? errno : 0;
+	close(sock);
+	if (err) {
+		fail("cannot read the link type of", ifname, err);
+		return -1;
+	}
+	if (ifr.ifr_hwaddr.sa_family != ARPHRD_IEEE80211_RADIOTAP) {
+		fprintf(stderr, "%s: %s has link type %u, not %d (ieee802.11/radiotap)\n", prog,
+			ifname, ifr.ifr_hwaddr.sa_family, ARPHRD_IEEE80211_RADIOTAP);
+		return -1;
+	}
+	return 0;
 }
 
 static int cmd_create(const char *ifname)
@@ -325,11 +360,8 @@ static int cmd_feed(int argc, char **argv)
 			total, first, last);
 		return 1;
 	}
-	if (!if_nametoindex(ifname)) {
-		fprintf(stderr, "%s: no interface %s (monsim create %s first)\n", prog, ifname,
-			ifname);
+	if (check_radiotap_link(ifname))
 		return 1;
-	}
 	pcap = pcap_open_offline(path, errbuf);
 	if (!pcap) {
 		fprintf(stderr, "%s: cannot read %s: %s\n", prog, path, errbuf);
@@ -490,11 +522,9 @@ static int cmd_capture(int argc, char **argv)
 	out_path = argv[optind + 1];
 	if (check_ifname(ifname))
 		return 1;
-	ifindex = if_nametoindex(ifname);
-	if (!ifindex) {
-		fprintf(stderr, "%s: no interface %s\n", prog, ifname);
+	if (check_radiotap_link(ifname))
 		return 1;
-	}
+	ifindex = if_nametoindex(ifname);
 
 	sa.sa_handler = on_stop_signal;
 	sigaction(SIGINT, &sa, NULL);
