@@ -33,6 +33,9 @@ struct dot11xdp_work {
 	__u64 aes_rk[DOT11XDP_AES_RK_WORDS]; /* table engine: this frame's round keys */
 	__u32 aes_rounds;		/* table engine: 10 or 14 */
 	__u32 aes_cursor;		/* loop index of a bulk op, kept in memory (see loop.h) */
+	__u8 rc4_state[256];		/* RC4 (TKIP, WEP): the permutation S of this frame */
+	__u8 rc4_key[16];		/* RC4: this frame's key, an 8-byte one written twice */
+	__u32 stream_cursor;		/* loop index of the RC4, CRC-32 and Michael passes */
 };
 
 _Static_assert(__builtin_offsetof(struct dot11xdp_work, body) ==
