@@ -400,7 +400,14 @@ static void read_status(const char *ifname, struct iface_status *st)
 
 static const char *output_name(__u32 output)
 {
-	return output == DOT11XDP_OUTPUT_PASS ? "pass" : "other";
+	switch (output) {
+	case DOT11XDP_OUTPUT_PASS:
+		return "pass";
+	case DOT11XDP_OUTPUT_ETHER:
+		return "ethernet";
+	default:
+		return "unknown";
+	}
 }
 
 static const char *state_name(const struct iface_status *st)
