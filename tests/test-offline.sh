@@ -312,6 +312,24 @@ check_eq "a wrong candidate key: same MIC failure count" \
 "$DOT11XDP" decrypt "$CAP" "$TMP/nokeys.pcap" >/dev/null 2>&1
 check "without keys the output is the input, byte for byte" cmp -s "$CAP" "$TMP/nokeys.pcap"
 
+# Records cut short by a snap length cannot be verified: passed on unchanged, never run.
+editcap -s 60 "$CAP" "$TMP/snap60.pcap" >/dev/null 2>&1
+cut_short=$(tshark -r "$TMP/snap60.pcap" -Y 'frame.cap_len < frame.len' -T fields -e frame.number \
+	2>/dev/null | wc -l)
+"$DOT11XDP" decrypt "${KEYS[@]}" --json "$TMP/snap60.pcap" "$TMP/snap60.out" >"$TMP/snap60.json" 2>&1
+check_eq "records cut by the snap length are counted as truncated" \
+	"$(json_top "$TMP/snap60.json" truncated)" "$cut_short"
+check "... and passed on unchanged (a snap length of 60 leaves nothing to decrypt)" \
+	cmp -s <(frames "$TMP/snap60.pcap") <(frames "$TMP/snap60.out")
+# A record shorter than any 802.11 frame cannot be run: dropped, counted, not fatal.
+printf '1146709178.924134\n000000 08 01 02 01 00\n1146709178.924135\n000000 %s\n' \
+	"$(tcpdump -r "$CAP" -c 1 -xx 2>/dev/null | awk '/^\t0x/ { for (i = 2; i <= NF; i++) \
+	printf "%s%s %s", (n++ ? " " : ""), substr($i, 1, 2), substr($i, 3, 2) }')" >"$TMP/short.txt"
+text2pcap -q -l 105 -t "%s.%f" "$TMP/short.txt" "$TMP/short.pcapng" >/dev/null 2>&1
+"$DOT11XDP" decrypt --json "$TMP/short.pcapng" "$TMP/short.out" >"$TMP/short.json" 2>&1
+check_eq "a 5-byte record is counted too short and the run goes on" \
+	"$(json_top "$TMP/short.json" too_short),$(json_top "$TMP/short.json" frames_written)" "1,1"
+
 # --- Refusals: one line, non-zero exit, no output file ---------------------------------------
 
 refused() { # name, args...
