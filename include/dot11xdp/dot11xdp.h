@@ -113,7 +113,10 @@ DOT11XDP_API int dot11xdp_adapter__keys_map_fd(const struct dot11xdp_adapter *ad
 DOT11XDP_API int dot11xdp_adapter__config(struct dot11xdp_adapter *adapter,
 					  struct dot11xdp_config *config);
 
-/* What the program does with a decrypted frame: an enum dot11xdp_output value. */
+/*
+ * What the program does with a decrypted frame: an enum dot11xdp_output value. Ethernet
+ * output is for offline adapters (-EOPNOTSUPP on a live one).
+ */
 DOT11XDP_API int dot11xdp_adapter__set_output(struct dot11xdp_adapter *adapter, __u32 output);
 
 /*

@@ -145,7 +145,13 @@ enum dot11xdp_config_flags {
 };
 
 enum dot11xdp_output {
-	DOT11XDP_OUTPUT_PASS = 0, /* XDP_PASS the plaintext 802.11 frame */
+	DOT11XDP_OUTPUT_PASS = 0,  /* XDP_PASS the plaintext 802.11 frame */
+	/*
+	 * XDP_PASS Ethernet frames only: decrypted data frames, and unprotected ones with an
+	 * LLC/SNAP body, become 802.3; every other frame is counted and dropped. For offline
+	 * decryption (dot11xdp decrypt --ether); live Ethernet output needs a redirect.
+	 */
+	DOT11XDP_OUTPUT_ETHER = 1,
 };
 
 /* Value of the single-entry dot11xdp_config array. */

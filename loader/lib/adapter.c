@@ -143,8 +143,8 @@ static int adopt_maps(struct dot11xdp_adapter *adapter, int keys, int stats, int
 		return err;
 	if (info.key_size != sizeof(struct dot11xdp_key_id) ||
 	    info.value_size != sizeof(struct dot11xdp_key)) {
-		pr_warn("the key map has %u-byte keys and %u-byte values, this library %zu and %zu: "
-			"it was made by another version of dot11xdp; detach it first\n",
+		pr_warn("the key map has %u-byte keys and %u-byte values, this library %zu and "
+			"%zu: it was made by another version of dot11xdp; detach it first\n",
 			info.key_size, info.value_size, sizeof(struct dot11xdp_key_id),
 			sizeof(struct dot11xdp_key));
 		return -EPROTO;
@@ -280,21 +280,77 @@ static enum dot11xdp_xdp_mode mode_from_libxdp(enum xdp_attach_mode mode)
 	return mode == XDP_MODE_NATIVE ? DOT11XDP_MODE_NATIVE : DOT11XDP_MODE_SKB;
 }
 
+/* The pinned maps besides the key map, in the order adopt_maps() takes them. */
+static const char *const other_maps[] = { DOT11XDP_MAP_STATS, DOT11XDP_MAP_PEERS,
+					  DOT11XDP_MAP_CONFIG };
+
+/* Pin again a map of the running program whose pin was removed by hand. */
+static int repin_from_prog(const struct dot11xdp_adapter *adapter, int prog_fd, const char *name)
+{
+	struct bpf_prog_info info;
+	__u32 ids[64], len = sizeof(info);
+	char path[PATH_MAX];
+	int err;
+
+	err = pin_path(path, sizeof(path), adapter->pin_dir, name);
+	if (err)
+		return err;
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
+	info.map_ids = (__u64)(unsigned long)ids;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	for (__u32 i = 0; i < info.nr_map_ids && i < sizeof(ids) / sizeof(ids[0]); i++) {
+		struct bpf_map_info map;
+		int fd = bpf_map_get_fd_by_id(ids[i]);
+
+		if (fd < 0)
+			continue;
+		if (map_info(fd, &map) || strcmp(map.name, name)) {
+			close(fd);
+			continue;
+		}
+		if (bpf_obj_pin(fd, path) || chmod(path, 0600)) {
+			err = -errno;
+			close(fd);
+			return err;
+		}
+		pr_info("pinned %s again from the running program\n", path);
+		return fd;
+	}
+	return -ENOENT;
+}
+
 /*
- * Reuse the pinned maps. Returns 0 with the program found attached (prog_id set) or, for
- * pins the program no longer uses, 0 with prog_id 0; -ENOENT when there are no pins.
+ * Reuse the pinned maps. Returns 0 with the program found attached (prog_id set; pins
+ * removed by hand are restored from it) or, for pins the program no longer uses, 0 with
+ * prog_id 0; -ENOENT when there is no key map pin; -EUCLEAN for an incomplete set of pins
+ * no program uses (an attach completes it: libbpf creates the missing maps).
  */
 static int reuse_pins(struct dot11xdp_adapter *adapter)
 {
-	struct xdp_multiprog *mp;
-	struct xdp_program *prog;
-	int keys, err;
+	struct xdp_multiprog *mp = NULL;
+	struct xdp_program *prog = NULL;
+	struct bpf_map_info info;
+	int keys, fds[3], err;
 
 	keys = open_pin(adapter, DOT11XDP_MAP_KEYS);
 	if (keys < 0)
 		return keys;
-	err = adopt_maps(adapter, keys, open_pin(adapter, DOT11XDP_MAP_STATS),
-			 open_pin(adapter, DOT11XDP_MAP_PEERS), open_pin(adapter, DOT11XDP_MAP_CONFIG));
+	err = map_info(keys, &info);
+	if (err) {
+		close(keys);
+		return err;
+	}
+	adapter->keys_map_id = info.id;
+	adapter->key_table_size = info.max_entries;
+	prog = find_rx_prog(adapter->ifindex, info.id, &mp);
+	for (int i = 0; i < 3; i++) {
+		fds[i] = open_pin(adapter, other_maps[i]);
+		if (fds[i] == -ENOENT && prog)
+			fds[i] = repin_from_prog(adapter, xdp_program__fd(prog), other_maps[i]);
+	}
+	err = adopt_maps(adapter, keys, fds[0], fds[1], fds[2]);
 	if (err == -EBADF) {
 		/* Keep only real fds, for the adapter's cleanup. */
 		if (adapter->stats_fd < 0)
@@ -303,20 +359,24 @@ static int reuse_pins(struct dot11xdp_adapter *adapter)
 			adapter->peers_fd = -1;
 		if (adapter->config_fd < 0)
 			adapter->config_fd = -1;
-		pr_warn("the pins in %s are incomplete; detach %s to remove them\n",
-			adapter->pin_dir, adapter->ifname);
-		return -EUCLEAN;
+		err = -EUCLEAN;
 	}
-	if (err)
-		return err;
-	prog = find_rx_prog(adapter->ifindex, adapter->keys_map_id, &mp);
-	if (!prog)
-		return 0;
-	adapter->prog_fd = dup_fd(xdp_program__fd(prog));
-	adapter->prog_id = xdp_program__id(prog);
-	adapter->mode = mode_from_libxdp(xdp_multiprog__attach_mode(mp));
+	if (err == -EUCLEAN && prog) {
+		/* Never attach a second instance beside the running one. */
+		pr_warn("the maps of the program attached to %s cannot be pinned again in %s; "
+			"unload it (xdp-loader unload %s --all)\n", adapter->ifname,
+			adapter->pin_dir, adapter->ifname);
+		err = -ENOTRECOVERABLE;
+	}
+	if (!err && prog) {
+		adapter->prog_fd = dup_fd(xdp_program__fd(prog));
+		adapter->prog_id = xdp_program__id(prog);
+		adapter->mode = mode_from_libxdp(xdp_multiprog__attach_mode(mp));
+		if (adapter->prog_fd < 0)
+			err = adapter->prog_fd;
+	}
 	xdp_multiprog__close(mp);
-	return adapter->prog_fd < 0 ? adapter->prog_fd : 0;
+	return err;
 }
 
 /* A one-line reason for a failed attach, with what to do about it. */
@@ -491,24 +551,17 @@ static int check_ifname(const char *ifname)
 	return 0;
 }
 
-/* Size of the key table the pins hold, or 0 when there are none. */
-static __u32 pinned_key_table_size(const struct dot11xdp_adapter *adapter)
+static void close_maps(struct dot11xdp_adapter *adapter)
 {
-	struct bpf_map_info info;
-	int fd = open_pin(adapter, DOT11XDP_MAP_KEYS);
-	__u32 size = 0;
-
-	if (fd < 0)
-		return 0;
-	if (!map_info(fd, &info))
-		size = info.max_entries;
-	close(fd);
-	return size;
+	close_fd(&adapter->keys_fd);
+	close_fd(&adapter->stats_fd);
+	close_fd(&adapter->peers_fd);
+	close_fd(&adapter->config_fd);
 }
 
 static int open_live(struct dot11xdp_adapter *adapter, const struct open_args *args)
 {
-	__u32 pinned_size;
+	__u32 pinned_size = 0;
 	int root_fd, err;
 
 	err = dot11xdp_bpffs_prepare(args->pin_root);
@@ -522,42 +575,40 @@ static int open_live(struct dot11xdp_adapter *adapter, const struct open_args *a
 
 	err = reuse_pins(adapter);
 	if (!err && adapter->prog_id) {
-		pr_debug("%s: reusing the attached program %u\n", adapter->ifname, adapter->prog_id);
+		pr_debug("%s: reusing the attached program %u\n", adapter->ifname,
+			 adapter->prog_id);
 		err = check_config(adapter, adapter->pin_dir);
 		goto out;
 	}
-	if (err && err != -ENOENT)
-		goto out;
 	if (args->no_attach) {
-		/* Stale pins are opened: keys set into them reach the program once it attaches. */
-		if (err == -ENOENT)
+		/* Pins without a program open too: their keys reach the program it attaches. */
+		if (!err)
+			err = check_config(adapter, adapter->pin_dir);
+		else if (err == -ENOENT)
 			pr_warn("dot11xdp is not attached to %s (no pins in %s)\n", adapter->ifname,
 				adapter->pin_dir);
-		else
-			err = check_config(adapter, adapter->pin_dir);
+		else if (err == -EUCLEAN)
+			pr_warn("the pins in %s are incomplete and no program uses them: attach %s "
+				"again to complete them\n", adapter->pin_dir, adapter->ifname);
 		goto out;
 	}
-
-	pinned_size = adapter->key_table_size;
-	if (!err) {
+	if (!err || err == -EUCLEAN) {
 		/* Pins without a program: the new program reuses them, so they must fit it. */
-		err = check_config(adapter, adapter->pin_dir);
+		err = err ? 0 : check_config(adapter, adapter->pin_dir);
 		if (err)
 			goto out;
+		pinned_size = adapter->key_table_size;
 		if (args->key_table_size && args->key_table_size != pinned_size) {
-			pr_warn("the pinned key table in %s holds %u keys, not %u: detach %s first to "
-				"resize it\n", adapter->pin_dir, pinned_size, args->key_table_size,
-				adapter->ifname);
+			pr_warn("the pinned key table in %s holds %u keys, not %u: detach %s first "
+				"to resize it\n", adapter->pin_dir, pinned_size,
+				args->key_table_size, adapter->ifname);
 			err = -EEXIST;
 			goto out;
 		}
-		close_fd(&adapter->keys_fd);
-		close_fd(&adapter->stats_fd);
-		close_fd(&adapter->peers_fd);
-		close_fd(&adapter->config_fd);
-	} else {
-		pinned_size = pinned_key_table_size(adapter);
+	} else if (err != -ENOENT) {
+		goto out;
 	}
+	close_maps(adapter);
 
 	err = dot11xdp_mkdir_private(adapter->pin_dir);
 	if (err) {
@@ -577,7 +628,6 @@ struct dot11xdp_adapter *dot11xdp_adapter__open(const char *ifname,
 						 const struct dot11xdp_open_opts *opts)
 {
 	struct dot11xdp_adapter *adapter;
-	struct dot11xdp_log_scope log;
 	struct open_args args;
 	int err;
 
@@ -595,7 +645,7 @@ struct dot11xdp_adapter *dot11xdp_adapter__open(const char *ifname,
 	if (!adapter->ifindex) {
 		err = -errno;
 		pr_warn("no interface named %s%s\n", ifname,
-			errno == ENODEV ? " in this network namespace" : "");
+			err == -ENODEV ? " in this network namespace" : "");
 		goto err;
 	}
 	if (snprintf(adapter->pin_dir, sizeof(adapter->pin_dir), "%s/%s", args.pin_root, ifname) >=
@@ -604,9 +654,9 @@ struct dot11xdp_adapter *dot11xdp_adapter__open(const char *ifname,
 		goto err;
 	}
 
-	dot11xdp_log_enter(&log);
+	dot11xdp_log_enter();
 	err = open_live(adapter, &args);
-	dot11xdp_log_leave(&log);
+	dot11xdp_log_leave();
 	if (err)
 		goto err;
 
@@ -632,7 +682,6 @@ err:
 struct dot11xdp_adapter *dot11xdp_adapter__open_offline(const struct dot11xdp_open_opts *opts)
 {
 	struct dot11xdp_adapter *adapter;
-	struct dot11xdp_log_scope log;
 	struct decrypt_bpf *skel;
 	struct open_args args;
 	struct bpf_map *map;
@@ -646,7 +695,7 @@ struct dot11xdp_adapter *dot11xdp_adapter__open_offline(const struct dot11xdp_op
 		return dot11xdp_err_ptr(-ENOMEM);
 	adapter->offline = true;
 
-	dot11xdp_log_enter(&log);
+	dot11xdp_log_enter();
 	skel = decrypt_bpf__open();
 	if (!skel) {
 		err = -errno;
@@ -688,7 +737,7 @@ struct dot11xdp_adapter *dot11xdp_adapter__open_offline(const struct dot11xdp_op
 		err = make_read_only(adapter);
 out:
 	decrypt_bpf__destroy(skel);
-	dot11xdp_log_leave(&log);
+	dot11xdp_log_leave();
 	if (!err)
 		err = dot11xdp_handle_register(adapter);
 	if (err) {
@@ -706,7 +755,6 @@ void dot11xdp_adapter__close(struct dot11xdp_adapter *adapter)
 
 int dot11xdp_adapter__detach(struct dot11xdp_adapter *adapter)
 {
-	struct dot11xdp_log_scope log;
 	char pin_root[PATH_MAX];
 	char *slash;
 	int root_fd, err, pins_fd;
@@ -722,7 +770,7 @@ int dot11xdp_adapter__detach(struct dot11xdp_adapter *adapter)
 	if (slash)
 		*slash = '\0';
 
-	dot11xdp_log_enter(&log);
+	dot11xdp_log_enter();
 	root_fd = dot11xdp_dir_lock(pin_root, LOCK_EX);
 	if (root_fd < 0) {
 		err = root_fd;
@@ -750,7 +798,7 @@ int dot11xdp_adapter__detach(struct dot11xdp_adapter *adapter)
 unlock:
 	close(root_fd);
 out:
-	dot11xdp_log_leave(&log);
+	dot11xdp_log_leave();
 	dot11xdp_adapter__close(adapter);
 	return err;
 }
@@ -800,9 +848,12 @@ int dot11xdp_adapter__set_output(struct dot11xdp_adapter *adapter, __u32 output)
 	__u32 zero = 0;
 	int err;
 
-	/* DOT11XDP_OUTPUT_PASS (0) and DOT11XDP_OUTPUT_ETHER (1). */
+	/* DOT11XDP_OUTPUT_PASS (0), and DOT11XDP_OUTPUT_ETHER (1) offline only: a live
+	 * interface would need a redirect to an Ethernet device, which this build lacks. */
 	if (!adapter || output > 1)
 		return -EINVAL;
+	if (output != DOT11XDP_OUTPUT_PASS && !adapter->offline)
+		return -EOPNOTSUPP;
 	err = dot11xdp_write_begin(adapter);
 	if (err)
 		return err;

@@ -49,9 +49,9 @@ static int mount_bpffs(void)
 		if (mount("bpf", BPFFS_MOUNT_POINT, "bpf", 0, "mode=0700")) {
 			err = -errno;
 			pr_warn("bpffs is not mounted and mounting it at %s failed: %s%s\n",
-				BPFFS_MOUNT_POINT, strerror(errno),
-				errno == EPERM ? " (run as root, or mount it: mount -t bpf bpf /sys/fs/bpf)"
-					       : "");
+				BPFFS_MOUNT_POINT, strerror(-err),
+				err == -EPERM ? " (run as root, or: mount -t bpf bpf /sys/fs/bpf)"
+					      : "");
 		} else {
 			pr_info("mounted bpffs at %s\n", BPFFS_MOUNT_POINT);
 		}
@@ -102,7 +102,8 @@ int dot11xdp_bpffs_prepare(const char *pin_root)
 				break;
 			err = dot11xdp_mkdir_private(path);
 			if (err) {
-				pr_warn("cannot create pin directory %s: %s\n", path, strerror(-err));
+				pr_warn("cannot create pin directory %s: %s\n", path,
+					strerror(-err));
 				return err;
 			}
 		}

@@ -46,18 +46,14 @@ __attribute__((format(printf, 2, 3))) void dot11xdp_print(enum dot11xdp_print_le
 #define pr_debug(fmt, ...) dot11xdp_print(DOT11XDP_DEBUG, "libdot11xdp: " fmt, ##__VA_ARGS__)
 
 /* Route libbpf's and libxdp's messages to ours while the library calls them; restores after. */
-struct dot11xdp_log_scope {
-	libbpf_print_fn_t old_libbpf;
-	libxdp_print_fn_t old_libxdp;
-};
-void dot11xdp_log_enter(struct dot11xdp_log_scope *scope);
-void dot11xdp_log_leave(struct dot11xdp_log_scope *scope);
+void dot11xdp_log_enter(void);
+void dot11xdp_log_leave(void);
 
 /* Handle registry (handle.c): live adapters by opaque handle value. */
 int dot11xdp_handle_register(struct dot11xdp_adapter *adapter);
 /* Removes adapter from the registry; returns true when the caller now holds the last reference. */
 bool dot11xdp_handle_unregister(struct dot11xdp_adapter *adapter);
-/* The adapter behind handle with a reference taken, or NULL for a NULL, closed or unknown handle. */
+/* The adapter behind handle, with a reference taken; NULL for a NULL, closed or unknown one. */
 struct dot11xdp_adapter *dot11xdp_handle_get(const void *handle);
 /* Drops a reference taken by dot11xdp_handle_get; frees the adapter on the last one. */
 void dot11xdp_handle_put(struct dot11xdp_adapter *adapter);

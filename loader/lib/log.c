@@ -57,14 +57,31 @@ static int libxdp_print(enum libxdp_print_level level, const char *fmt, va_list 
 	return fn ? fn(demote(level), fmt, ap) : 0;
 }
 
-void dot11xdp_log_enter(struct dot11xdp_log_scope *scope)
+/*
+ * libbpf's and libxdp's print hooks are process-wide: threads opening adapters at once
+ * share one installation, and the last one out restores the application's hooks.
+ */
+static pthread_mutex_t scope_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned int scope_depth;
+static libbpf_print_fn_t saved_libbpf;
+static libxdp_print_fn_t saved_libxdp;
+
+void dot11xdp_log_enter(void)
 {
-	scope->old_libbpf = libbpf_set_print(libbpf_print);
-	scope->old_libxdp = libxdp_set_print(libxdp_print);
+	pthread_mutex_lock(&scope_lock);
+	if (!scope_depth++) {
+		saved_libbpf = libbpf_set_print(libbpf_print);
+		saved_libxdp = libxdp_set_print(libxdp_print);
+	}
+	pthread_mutex_unlock(&scope_lock);
 }
 
-void dot11xdp_log_leave(struct dot11xdp_log_scope *scope)
+void dot11xdp_log_leave(void)
 {
-	libbpf_set_print(scope->old_libbpf);
-	libxdp_set_print(scope->old_libxdp);
+	pthread_mutex_lock(&scope_lock);
+	if (!--scope_depth) {
+		libbpf_set_print(saved_libbpf);
+		libxdp_set_print(saved_libxdp);
+	}
+	pthread_mutex_unlock(&scope_lock);
 }

@@ -55,39 +55,64 @@ int dot11xdp_adapter__stats(struct dot11xdp_adapter *adapter, struct dot11xdp_rx
 	return err;
 }
 
+/*
+ * The data path adds and evicts peers while we read: a get_next_key walk restarts from the
+ * top when its current key is evicted, and may never end. Batch lookups walk the hash
+ * buckets by index instead, so each peer present throughout is seen exactly once.
+ */
 int dot11xdp_adapter__for_each_peer_stats(struct dot11xdp_adapter *adapter,
 					  int (*fn)(const __u8 *addr,
 						    const struct dot11xdp_rx_stats *stats,
 						    void *ctx),
 					  void *ctx)
 {
-	struct dot11xdp_peer_id cur, next;
-	struct dot11xdp_rx_stats *percpu, sum;
-	bool first = true;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	struct dot11xdp_peer_id *ids = NULL;
+	struct dot11xdp_rx_stats *values = NULL, sum;
+	__u32 batch, count, cap = 64;
+	bool first = true, done = false;
 	int ncpus, err = 0;
 
 	if (!adapter || !fn)
 		return -EINVAL;
-	percpu = percpu_buffer(&ncpus);
-	if (!percpu)
-		return ncpus < 0 ? ncpus : -ENOMEM;
-	while (!bpf_map_get_next_key(adapter->peers_fd, first ? NULL : &cur, &next)) {
-		first = false;
-		cur = next;
-		if (bpf_map_lookup_elem(adapter->peers_fd, &next, percpu)) {
-			if (errno == ENOENT) /* evicted by the LRU meanwhile */
-				continue;
-			err = -errno;
-			break;
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus <= 0)
+		return ncpus ? ncpus : -EINVAL;
+	while (!done && !err) {
+		if (!ids) {
+			ids = calloc(cap, sizeof(*ids));
+			values = calloc((size_t)cap * ncpus, sizeof(*values));
+			if (!ids || !values) {
+				err = -ENOMEM;
+				break;
+			}
 		}
-		sum_cpus(percpu, ncpus, &sum);
-		err = fn(next.addr, &sum, ctx);
-		if (err)
-			break;
+		count = cap;
+		if (bpf_map_lookup_batch(adapter->peers_fd, first ? NULL : &batch, &batch, ids,
+					 values, &count, &opts)) {
+			if (errno == ENOSPC && cap < (1u << 20)) {
+				/* One bucket holds more peers than a batch: retry it bigger. */
+				cap *= 4;
+				free(ids);
+				free(values);
+				ids = NULL;
+				values = NULL;
+				continue;
+			}
+			if (errno != ENOENT) {
+				err = -errno;
+				break;
+			}
+			done = true; /* ENOENT: the last batch, count entries in it */
+		}
+		first = false;
+		for (__u32 i = 0; i < count && !err; i++) {
+			sum_cpus(&values[(size_t)i * ncpus], ncpus, &sum);
+			err = fn(ids[i].addr, &sum, ctx);
+		}
 	}
-	if (!err && errno != ENOENT)
-		err = -errno;
-	free(percpu);
+	free(ids);
+	free(values);
 	return err;
 }
 
