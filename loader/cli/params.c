@@ -273,6 +273,7 @@ void cli_print_usage(const struct cli_command *cmd, FILE *out)
 				 o->metavar ? o->metavar : "");
 		print_item(out, left, o->help, o->type == CLI_OPT_ENUM ? o->enums : NULL);
 	}
-	print_item(out, "  -v, --verbose", "explain failures (libbpf, libxdp messages); twice for debug output", NULL);
+	print_item(out, "  -v, --verbose",
+		   "explain failures (libbpf, libxdp messages); twice for debug output", NULL);
 	print_item(out, "  -h, --help", "show this help", NULL);
 }
