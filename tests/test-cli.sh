@@ -279,6 +279,17 @@ check "... the pin directory is gone" [ ! -e "/sys/fs/bpf/dot11xdp/$PEER_IF" ]
 ip link add "$IF" type veth peer name "$PEER_IF" && ip link set "$IF" up
 d attach "$IF"
 "$DOT11XDP" key add "$IF" "$STA" ccmp "$KEY1" >>"$LOG" 2>&1
+# Someone removes the program behind dot11xdp's back: the pins, and the key, stay.
+ip link set dev "$IF" xdpgeneric off
+d status "$IF"
+check "status: pins without the program on the interface" \
+	has "^$IF: maps pinned, program not on the interface$" "$OUT"
+check "... and says how to attach it again" has "hint: 'dot11xdp attach $IF'" "$OUT"
+d attach "$IF"
+check_eq "attach puts the program back" "$RC" 0
+check "... reusing the pinned maps" has "^$IF: attached in skb mode; maps and keys reused at " "$OUT"
+d key list "$IF"
+check "... and the key set before is still there" has "^$STA +both +ccmp" "$OUT"
 d detach "$IF"
 check_eq "detach exits 0" "$RC" 0
 check "detach removes the program" lacks xdp "$(ip link show dev "$IF")"
