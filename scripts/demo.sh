@@ -68,10 +68,10 @@ mapfile -t handshake_end < <(tshark -n -r "$CAPTURE" -Y 'wlan_rsna_eapol.keydes.
 	-T fields -e frame.number 2>/dev/null)
 [ "${#handshake_end[@]}" -eq "${#TKS[@]}" ] ||
 	die "expected ${#TKS[@]} handshakes in $CAPTURE, tshark finds ${#handshake_end[@]}"
-example=$(tshark -n -r "$CAPTURE" -Y 'wlan.fc.protected == 1 && wlan.fc.ds == 1' 2>/dev/null |
-	head -1 | sed 's/^ *[0-9]* *[0-9.]* *//')
-echo "The capture ($CAPTURE): $frames frames, $protected of them encrypted, which"
-echo "without keys look like this: $example"
+example=$(tshark -n -r "$CAPTURE" -Y 'wlan.fc.protected == 1 && wlan.fc.ds == 1' \
+	-T fields -e _ws.col.Info 2>/dev/null | head -1)
+echo "The capture ($CAPTURE): $frames frames, $protected of them encrypted, which without"
+echo "keys look like this: \"$example\"."
 echo "Its three 4-way handshakes end at frames ${handshake_end[*]}."
 
 step "A simulated monitor-mode NIC, $IFNAME"
@@ -106,19 +106,23 @@ capture_pid=
 
 step "What $IFNAME received: the frames dot11xdp decrypted, as tshark decodes them"
 # Decrypted frames now carry plaintext (LLC and above); EAPOL was never encrypted.
-tshark -n -r "$work/received.pcap" -Y 'llc && !eapol' \
-	-o 'gui.column.format:"Source","%s","Destination","%d","Protocol","%p","Info","%i"' \
-	2>/dev/null | sed 's/^ */    /' | tee "$work/plaintext"
+tshark -n -r "$work/received.pcap" -Y 'llc && !eapol' -T fields -e _ws.col.Source \
+	-e _ws.col.Destination -e _ws.col.Protocol -e _ws.col.Info 2>/dev/null |
+	sed 's/ *(request in [0-9]*)//' |
+	awk -F '\t' '{ printf "    %-17s -> %-17s %-5s %s\n", $1, $2, $3, $4 }' | tee "$work/plaintext"
 decrypted=$(wc -l <"$work/plaintext")
 
 step "dot11xdp's counters"
 run "$DOT11XDP" stats "$IFNAME"
+stats=$("$DOT11XDP" stats "$IFNAME" --json)
+counter() { grep -o "\"$1\":[0-9]*" <<<"$stats" | head -1 | cut -d: -f2; }
 run "$DOT11XDP" detach "$IFNAME"
 
+echo
 if [ "$decrypted" -eq 0 ]; then
-	echo
 	echo "demo: FAILED: no frame came out decrypted" >&2
 	exit 1
 fi
-echo
-echo "$decrypted frames decrypted in XDP out of $protected encrypted ones."
+echo "$decrypted of the $protected encrypted frames came out decrypted. dot11xdp dropped" \
+	"$(counter replay) retransmissions as replays, and passed $(counter no_key) unchanged that no" \
+	"key it holds covers (sent under the group key or before the first handshake)."

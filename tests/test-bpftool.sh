@@ -92,7 +92,9 @@ case "$engine" in
 	first_words=$(IFS=,; set -- $schedule; printf '%08x' "$1" "$2" "$3" "$4")
 	check "table engine: the dump shows the TK itself as aes_schedule[0..3] (root-only map)" \
 		[ "$first_words" = "$TK" ]
-	echo "# aes_schedule[0..3] = $first_words: the 16-byte TK; the other 40 words expand it"
+	words=$(tr ',' '\n' <<<"$schedule")
+	echo "# aes_schedule[0..3] = $first_words = the TK; [4..43] its AES-128 expansion;" \
+		"[44..59] unused, zero: $(tail -n +45 <<<"$words" | sort -u | tr '\n' ' ')"
 	;;
 2)
 	check "kernel-crypto engine: the dumped value has all its bytes" \
@@ -119,6 +121,9 @@ for f in "$PIN_DIR"/*; do
 done
 check "no pin file grants group or other any access" [ "$loose" -eq 0 ]
 nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+# The negative checks below mean something only if the privilege drop itself works.
+check "setpriv runs a command as user nobody" \
+	[ "$("${nobody[@]}" id -u 2>/dev/null)" = 65534 ]
 check "user nobody cannot see the pinned key map" bash -c "! ${nobody[*]} test -e '$KEYS_PIN'"
 check "user nobody cannot list the pin directory" bash -c "! ${nobody[*]} ls '$PIN_DIR' >/dev/null 2>&1"
 check "user nobody cannot dump the key map with bpftool" \
