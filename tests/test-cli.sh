@@ -8,23 +8,10 @@
 set -uo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."
+. tests/lib/tap.sh
 OUTPUT=${OUTPUT:-build}
 DOT11XDP=$(realpath "$OUTPUT/dot11xdp" 2>/dev/null || echo "$OUTPUT/dot11xdp")
 
-failures=0
-ok() { echo "ok - $1"; }
-not_ok() {
-	echo "not ok - $1"
-	shift
-	for line in "$@"; do echo "# $line"; done
-	failures=$((failures + 1))
-}
-check() {
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got '$2'" "want '$3'"; fi; }
 has() { grep -Eq -- "$1" <<<"$2"; }   # has REGEX TEXT
 lacks() { ! grep -Eq -- "$1" <<<"$2"; }
 
@@ -322,4 +309,4 @@ for k in "$KEY1" "$KEY2" "$KEY3"; do
 done
 
 ip link del "$IF" 2>/dev/null
-exit $((failures > 0))
+tap_exit

@@ -15,6 +15,7 @@
 set -uo pipefail
 export LC_ALL=C # sort and join must agree on the order
 cd "$(dirname "$0")/.."
+. tests/lib/tap.sh
 OUTPUT=${OUTPUT:-build}
 SHARED=${SHARED:-../shared}
 DOT11XDP=$(realpath "$OUTPUT/dot11xdp" 2>/dev/null || echo "$OUTPUT/dot11xdp")
@@ -28,22 +29,6 @@ TK3=03c8a3e8f5b3c825d3dccce7e5e3f263
 KEYS=(--key "$STA=ccmp:$TK1" --key "$STA=ccmp:$TK2" --key "$STA=ccmp:$TK3")
 TSHARK_KEYS=(-o wlan.enable_decryption:TRUE -o 'uat:80211_keys:"wpa-pwd","dictionary:linksys"')
 
-failures=0
-ok() { echo "ok - $1"; }
-not_ok() {
-	echo "not ok - $1"
-	shift
-	for line in "$@"; do echo "# $line"; done
-	failures=$((failures + 1))
-}
-check() { # name, condition command...
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-check_eq() { # name, got, want
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got '$2', want '$3'"; fi
-}
 
 missing=()
 [ "$(id -u)" -eq 0 ] || missing+=("root (BPF_PROG_TEST_RUN)")
@@ -365,4 +350,4 @@ leaks=$(grep -il -e "$TK1" -e "$TK2" -e "$TK3" -e "${TK1%??}" -e "$WRONG" \
 	"$TMP"/*.err "$TMP"/*.json "$TMP"/pass.txt 2>/dev/null)
 check_eq "no key bytes in any output or error message" "$leaks" ""
 
-exit $((failures > 0))
+tap_exit
