@@ -27,6 +27,7 @@
 #define DOT11XDP_MAP_STATS "dot11xdp_stats"
 #define DOT11XDP_MAP_PEERS "dot11xdp_peers"
 #define DOT11XDP_MAP_CONFIG "dot11xdp_config"
+#define DOT11XDP_MAP_CRYPTO "dot11xdp_crypto"
 
 #define DOT11XDP_KEYS_DEFAULT 4096
 #define DOT11XDP_KEYS_MAX 1000000
@@ -99,6 +100,29 @@ struct dot11xdp_key {
 	__u64 rx_pn_init; /* starting receive PN (ucIV48Counter) */
 	struct dot11xdp_replay rx[DOT11XDP_REPLAY_ENDS];
 	struct dot11xdp_key_material material;
+};
+
+/*
+ * Key of dot11xdp_crypto, the kernel AES contexts of a key on the kfunc engine. The value
+ * (kptrs, BPF side only) cannot live in dot11xdp_key: a whole-element update from user
+ * space cannot carry kptrs. With the generation in the key, a replacement key's contexts
+ * are created beside the old ones before dot11xdp_keys switches to them.
+ */
+struct dot11xdp_crypto_id {
+	struct dot11xdp_key_id key;
+	__u64 generation; /* dot11xdp_key.generation of the key the contexts belong to */
+};
+
+/*
+ * Context (ctx_in) of the SEC("syscall") programs that create and destroy an entry of
+ * dot11xdp_crypto; they return 0 or a negative errno. The key travels only here, never
+ * through a readable map, and the create program zeroes it in the context it returns.
+ */
+struct dot11xdp_crypto_args {
+	struct dot11xdp_crypto_id id;
+	__u8 tk[DOT11XDP_TK_MAX];
+	__u32 tk_len; /* 16 or 32 */
+	__u32 pad;
 };
 
 /* Outcome of one received frame. Each has its counter in struct dot11xdp_rx_stats, in this order. */
