@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The constant-time AES engine: the kernel's "ecb(aes)" and "cbc(aes)" skciphers (driver
- * aes-fixed-time here) through the BPF crypto kfuncs. Each bulk operation is one
- * bpf_crypto_encrypt() call over a contiguous run of blocks, because a call costs about
- * 260 ns before it touches a byte: CTR is ECB over a buffer of counter blocks, CBC-MAC the
- * last block of a CBC pass with a zero IV.
+ * The constant-time AES engine: the kernel's "ecb(aes)" and "cbc(aes)" lskciphers through
+ * the BPF crypto kfuncs. The names resolve to the kernel's highest-priority AES cipher:
+ * aes-fixed-time here (constant-time, software), AES-NI or the like where the CPU has it;
+ * only a kernel built with neither would fall back to the table-driven aes-generic.
  *
- * Buffers are map value memory (the per-CPU scratch) with room for AES_KFUNC_BLOCKS_MAX
- * blocks from the pointer passed, so the verifier can bound every length.
+ * Each bulk operation is one bpf_crypto_encrypt() call over a contiguous run of blocks,
+ * because a call costs about 200 ns before it touches a byte: CTR is ECB over a buffer of
+ * counter blocks, CBC-MAC the last block of a CBC pass with a zero IV.
+ *
+ * Buffers are map value memory (the per-CPU scratch: bpf_dynptr_from_mem() refuses the
+ * stack) with room for AES_KFUNC_BLOCKS_MAX blocks from the pointer passed, so the verifier
+ * can bound every length.
  */
 #ifndef DOT11XDP_BPF_AES_KFUNC_H
 #define DOT11XDP_BPF_AES_KFUNC_H
