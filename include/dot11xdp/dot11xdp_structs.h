@@ -103,23 +103,17 @@ struct dot11xdp_key {
 };
 
 /*
- * Key of dot11xdp_crypto, the kernel AES contexts of a key on the kfunc engine. The value
- * (kptrs, BPF side only) cannot live in dot11xdp_key: a whole-element update from user
- * space cannot carry kptrs. With the generation in the key, a replacement key's contexts
- * are created beside the old ones before dot11xdp_keys switches to them.
- */
-struct dot11xdp_crypto_id {
-	struct dot11xdp_key_id key;
-	__u64 generation; /* dot11xdp_key.generation of the key the contexts belong to */
-};
-
-/*
+ * The kfunc engine keeps a key's kernel AES contexts in dot11xdp_crypto, keyed by the key's
+ * generation (unique system-wide): they cannot live in dot11xdp_key, as a whole-element
+ * update from user space cannot carry kptrs. A replacement key's contexts are created under
+ * its new generation, beside the old ones, before dot11xdp_keys switches to it.
+ *
  * Context (ctx_in) of the SEC("syscall") programs that create and destroy an entry of
  * dot11xdp_crypto; they return 0 or a negative errno. The key travels only here, never
  * through a readable map, and the create program zeroes it in the context it returns.
  */
 struct dot11xdp_crypto_args {
-	struct dot11xdp_crypto_id id;
+	__u64 generation; /* dot11xdp_key.generation of the key the contexts belong to */
 	__u8 tk[DOT11XDP_TK_MAX];
 	__u32 tk_len; /* 16 or 32 */
 	__u32 pad;
