@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The kernel's BPF crypto kfuncs (kernel/bpf/crypto.c, Linux 6.10+), declared by hand.
+ * The kernel's BPF crypto kfuncs (kernel/bpf/crypto.c, Linux 6.10+) and the one dynptr
+ * kfunc the engine also needs, declared by hand.
  *
  * The BPF programs build against uapi headers only, so there is no generated vmlinux.h to
  * take these from, and a vmlinux.h of this machine's kernel would pin the build to it. The
@@ -50,5 +51,8 @@ extern void bpf_crypto_ctx_release(struct bpf_crypto_ctx *ctx) __weak __ksym;
 extern int bpf_crypto_encrypt(struct bpf_crypto_ctx *ctx, const struct bpf_dynptr *src,
 			      const struct bpf_dynptr *dst,
 			      const struct bpf_dynptr *siv__nullable) __weak __ksym;
+
+/* Narrow a dynptr to [start, end) of what it spans (6.5+); -EINVAL when that is outside it. */
+extern int bpf_dynptr_adjust(const struct bpf_dynptr *p, __u32 start, __u32 end) __weak __ksym;
 
 #endif /* DOT11XDP_BPF_CRYPTO_H */

@@ -4,13 +4,13 @@
  * SEC("syscall") programs user space runs (BPF_PROG_TEST_RUN) to create and destroy them.
  * A program file that uses the kfunc engine includes this header once.
  *
- * Replacing a key: create the new key's contexts under (key id, new generation), update the
- * key's dot11xdp_keys element (which carries the new generation), then destroy the old
+ * Replacing a key: create the new key's contexts under its new generation, update the key's
+ * dot11xdp_keys element (which carries the new generation), then destroy the old
  * generation's contexts. A frame that read the old key value before the update still finds
  * its contexts until the destroy; a context it already holds stays valid until it returns,
  * since the last release frees it through call_rcu() and XDP runs inside an RCU read-side
  * section. A frame that reads the old key value and looks its contexts up only after the
- * destroy gets -ENOKEY from aes_kfunc_key_find().
+ * destroy finds none, and its crypto operations fail (the frame is never delivered).
  */
 #ifndef DOT11XDP_BPF_CRYPTO_CTX_H
 #define DOT11XDP_BPF_CRYPTO_CTX_H
@@ -42,7 +42,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 2 * DOT11XDP_KEYS_DEFAULT);
-	__type(key, struct dot11xdp_crypto_id);
+	__type(key, __u64); /* dot11xdp_key.generation */
 	__type(value, struct dot11xdp_crypto_ctxs);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } dot11xdp_crypto SEC(".maps");
@@ -55,20 +55,19 @@ static __always_inline struct bpf_crypto_ctx *crypto_ctx_new(struct bpf_crypto_p
 	return bpf_crypto_ctx_create(params, sizeof(*params), err);
 }
 
-/* Publish a fresh pair under id; consumes both references whatever happens. */
-static __always_inline int crypto_ctx_insert(const struct dot11xdp_crypto_id *id,
-					     struct bpf_crypto_ctx *ecb,
+/* Publish a fresh pair under generation; consumes both references whatever happens. */
+static __always_inline int crypto_ctx_insert(__u64 generation, struct bpf_crypto_ctx *ecb,
 					     struct bpf_crypto_ctx *cbc)
 {
-	struct dot11xdp_crypto_ctxs fresh = { .generation = id->generation };
+	struct dot11xdp_crypto_ctxs fresh = { .generation = generation };
 	struct dot11xdp_crypto_ctxs *slot;
 	struct bpf_crypto_ctx *old;
 	int err;
 
 	/* NOEXIST: generations are never reused, so an existing entry is a caller error. */
-	err = bpf_map_update_elem(&dot11xdp_crypto, id, &fresh, BPF_NOEXIST);
+	err = bpf_map_update_elem(&dot11xdp_crypto, &generation, &fresh, BPF_NOEXIST);
 	if (!err) {
-		slot = bpf_map_lookup_elem(&dot11xdp_crypto, id);
+		slot = bpf_map_lookup_elem(&dot11xdp_crypto, &generation);
 		if (!slot)
 			err = -ENOENT;
 	}
@@ -91,8 +90,8 @@ static __always_inline int crypto_ctx_create_pair(struct dot11xdp_crypto_args *a
 	struct bpf_crypto_params params = {
 		.type = "skcipher",
 	};
-	struct dot11xdp_crypto_id id = args->id;
 	struct bpf_crypto_ctx *ecb = NULL, *cbc = NULL;
+	__u64 generation = args->generation;
 	__u32 tk_len = args->tk_len;
 	int err = 0;
 
@@ -113,7 +112,7 @@ static __always_inline int crypto_ctx_create_pair(struct dot11xdp_crypto_args *a
 		bpf_crypto_ctx_release(ecb);
 		goto wipe;
 	}
-	err = crypto_ctx_insert(&id, ecb, cbc);
+	err = crypto_ctx_insert(generation, ecb, cbc);
 wipe:
 	/* The stack copy is dead to the compiler: the barrier keeps the wipe. */
 	__builtin_memset(params.key, 0, DOT11XDP_TK_MAX);
@@ -123,11 +122,11 @@ wipe:
 
 static __always_inline int crypto_ctx_destroy_pair(const struct dot11xdp_crypto_args *args)
 {
-	struct dot11xdp_crypto_id id = args->id;
+	__u64 generation = args->generation;
 	struct dot11xdp_crypto_ctxs *slot;
 	struct bpf_crypto_ctx *old;
 
-	slot = bpf_map_lookup_elem(&dot11xdp_crypto, &id);
+	slot = bpf_map_lookup_elem(&dot11xdp_crypto, &generation);
 	if (!slot)
 		return -ENOENT;
 	/* Deleting alone would release them too (the map's kptr destructor); say it here. */
@@ -137,7 +136,7 @@ static __always_inline int crypto_ctx_destroy_pair(const struct dot11xdp_crypto_
 	old = bpf_kptr_xchg(&slot->cbc, NULL);
 	if (old)
 		bpf_crypto_ctx_release(old);
-	return bpf_map_delete_elem(&dot11xdp_crypto, &id);
+	return bpf_map_delete_elem(&dot11xdp_crypto, &generation);
 }
 
 /* ctx: struct dot11xdp_crypto_args. Returns 0 or a negative errno (-EEXIST, -EINVAL, ...). */
@@ -147,7 +146,7 @@ int crypto_ctx_create(struct dot11xdp_crypto_args *args)
 	return crypto_ctx_create_pair(args);
 }
 
-/* ctx: struct dot11xdp_crypto_args (id only). Returns 0 or -ENOENT. */
+/* ctx: struct dot11xdp_crypto_args (generation only). Returns 0 or -ENOENT. */
 SEC("syscall")
 int crypto_ctx_destroy(struct dot11xdp_crypto_args *args)
 {
