@@ -42,10 +42,10 @@ int dot11xdp_crypto_ctx__omit(struct bpf_object *obj)
 	return 0;
 }
 
-int dot11xdp_crypto_ctx__create(const struct bpf_object *obj, const struct dot11xdp_crypto_id *id,
-				const __u8 *tk, unsigned int tk_len)
+int dot11xdp_crypto_ctx__create(const struct bpf_object *obj, __u64 generation, const __u8 *tk,
+				unsigned int tk_len)
 {
-	struct dot11xdp_crypto_args args = { .id = *id, .tk_len = tk_len };
+	struct dot11xdp_crypto_args args = { .generation = generation, .tk_len = tk_len };
 	int err;
 
 	if (!tk || (tk_len != 16 && tk_len != 32))
@@ -57,9 +57,9 @@ int dot11xdp_crypto_ctx__create(const struct bpf_object *obj, const struct dot11
 	return err;
 }
 
-int dot11xdp_crypto_ctx__destroy(const struct bpf_object *obj, const struct dot11xdp_crypto_id *id)
+int dot11xdp_crypto_ctx__destroy(const struct bpf_object *obj, __u64 generation)
 {
-	struct dot11xdp_crypto_args args = { .id = *id };
+	struct dot11xdp_crypto_args args = { .generation = generation };
 
 	return run_syscall_prog(obj, DESTROY_PROG, &args);
 }
