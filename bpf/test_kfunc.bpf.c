@@ -1,109 +1,126 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Test harness of the kfunc AES engine, run with BPF_PROG_TEST_RUN: the frame is a
- * struct test_kfunc_req followed by the input blocks; the program answers in place with
- * the status in the header and the output blocks (ECB), or the MAC and the input blocks
- * moved up by 16 bytes (CBC-MAC; the frame has room for the MAC after the blocks).
+ * Runs the kfunc AES engine through aes.h (and the CCM core over it) for
+ * tests/test_aes_kfunc.c: see test_kfunc.h for the request. The key is element 0 of
+ * test_kfunc_key, replaced whole by user space as the key API replaces dot11xdp_keys
+ * elements (element 1 plays a frame that read the key just before a replacement); its
+ * contexts are in dot11xdp_crypto under its generation.
  */
 #include <linux/bpf.h>
+#include <linux/errno.h>
 #include <bpf/bpf_helpers.h>
 
-#include "lib/aes_kfunc.h"
-#include "lib/crypto_ctx.h"
+#include "lib/aes.h"
+#include "lib/ccm.h"
+#include "test_kfunc.h"
 
-enum test_kfunc_op {
-	TEST_KFUNC_ECB = 1,
-	TEST_KFUNC_CBC_MAC = 2,
-	TEST_KFUNC_COPY = 3, /* the copies in and out alone: the harness's share of a timing */
-};
-
-/* Request header. The program leaves its inputs alone, so a repeated run redoes the same work. */
-struct test_kfunc_req {
-	__u32 op; /* enum test_kfunc_op */
-	__u32 nblocks;
-	/* generation 0: take it from test_kfunc_cur, as the data path takes it from its key */
-	struct dot11xdp_crypto_id id;
-	__s32 status;	 /* out: 0 or a negative errno */
-	__u32 pad;
-	__u64 generation; /* out: the generation used */
-};
-
-struct test_kfunc_work {
-	__u8 in[AES_KFUNC_BLOCKS_MAX * AES_BLOCK_SIZE];
-	__u8 out[(AES_KFUNC_BLOCKS_MAX + 1) * AES_BLOCK_SIZE]; /* aes_kfunc_cbc_mac() scratch */
-};
-
+/* A hash, as dot11xdp_keys: an update from user space replaces the element, not its bytes. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 2);
 	__type(key, __u32);
-	__type(value, struct test_kfunc_work);
-} test_kfunc_work SEC(".maps");
+	__type(value, struct dot11xdp_key);
+} test_kfunc_key SEC(".maps");
 
-/* Stand-in for a dot11xdp_keys element: user space replaces it whole, as the key API does. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} test_kfunc_cur SEC(".maps");
-
-static __always_inline int test_kfunc_run(struct xdp_md *ctx, struct test_kfunc_req *req)
+/* CTR, CBC-MAC and the copies: the data at head blocks before body. */
+static __always_inline int test_kfunc_blocks(struct xdp_md *ctx, struct test_kfunc_request *req,
+					     const struct dot11xdp_key *key,
+					     struct dot11xdp_work *work)
 {
-	__u8 mac[AES_BLOCK_SIZE];
-	struct test_kfunc_work *work;
-	struct aes_kfunc_key key;
-	__u32 zero = 0, len;
-	__u64 *cur;
-	int err;
+	const __u32 data_at = sizeof(*req);
+	__u32 len = req->len, at, off;
+	__u8 *data;
+	int result = 0;
 
-	if (req->nblocks == 0 || req->nblocks > AES_KFUNC_BLOCKS_MAX)
+	if (req->head > 3 || len % 16 || len > 16 * req->head + DOT11XDP_BODY_MAX)
 		return -EINVAL;
-	len = req->nblocks * AES_BLOCK_SIZE;
-	work = bpf_map_lookup_elem(&test_kfunc_work, &zero);
-	if (!work)
-		return -ENOMEM;
-	req->generation = req->id.generation;
-	if (!req->generation) {
-		cur = bpf_map_lookup_elem(&test_kfunc_cur, &zero);
-		if (!cur)
-			return -ENOENT;
-		req->generation = *cur;
-	}
-	err = aes_kfunc_key_find(&req->id.key, req->generation, &key);
-	if (err)
-		return err;
+	at = AES_WORK_OFF(body) - 16 * req->head;
+	/* The verifier needs the sum bounded: at <= 48, len <= 2384, well inside work. */
+	if (at > AES_WORK_OFF(body) || len > DOT11XDP_CCM_HEAD_MAX + DOT11XDP_BODY_MAX)
+		return -EINVAL;
+	data = (__u8 *)work + at;
+	if (len && bpf_xdp_load_bytes(ctx, data_at, data, len))
+		return -EIO;
+	off = at + req->off_extra;
+	if (aes_begin(key, work))
+		return -EKEYREJECTED;
+	req->generation = work->aes_kfunc_generation;
+
 	switch (req->op) {
-	case TEST_KFUNC_ECB:
-		err = bpf_xdp_load_bytes(ctx, sizeof(*req), work->in, len);
-		if (err)
-			return err;
-		err = aes_kfunc_encrypt_blocks(&key, work->in, req->nblocks);
-		return err ?: bpf_xdp_store_bytes(ctx, sizeof(*req), work->in, len);
+	case TEST_KFUNC_CTR_XOR:
+		__builtin_memcpy(work->aes_ctr, req->ctr, 16);
+		result = aes_ctr_xor(key, work, off, req->nblocks);
+		break;
 	case TEST_KFUNC_CBC_MAC:
-		err = bpf_xdp_load_bytes(ctx, sizeof(*req), work->in, len);
-		if (err)
-			return err;
-		/* The MAC, then the input again: CBC-MAC must leave it as it was. */
-		err = aes_kfunc_cbc_mac(&key, work->in, req->nblocks, work->out, mac);
-		err = err ?: bpf_xdp_store_bytes(ctx, sizeof(*req), mac, sizeof(mac));
-		return err ?: bpf_xdp_store_bytes(ctx, sizeof(*req) + sizeof(mac), work->in, len);
-	case TEST_KFUNC_COPY:
-		err = bpf_xdp_load_bytes(ctx, sizeof(*req), work->in, len);
-		return err ?: bpf_xdp_store_bytes(ctx, sizeof(*req), work->in, len);
+		result = aes_cbc_mac(key, work, off, req->nblocks);
+		__builtin_memcpy(req->mac, work->aes_mac, 16);
+		break;
 	}
-	return -EOPNOTSUPP;
+	if (len && !(req->flags & TEST_KFUNC_NO_STORE) &&
+	    bpf_xdp_store_bytes(ctx, data_at, data, len))
+		return -EIO;
+	return result;
+}
+
+static __always_inline int test_kfunc_ccm(struct xdp_md *ctx, struct test_kfunc_request *req,
+					  const struct dot11xdp_key *key,
+					  struct dot11xdp_work *work)
+{
+	const __u32 data_at = sizeof(*req);
+	__u32 in_len = req->len, out_len;
+	int result;
+
+	if (in_len > DOT11XDP_BODY_MAX)
+		return -EINVAL;
+	if (in_len && bpf_xdp_load_bytes(ctx, data_at, work->body, in_len))
+		return -EIO;
+	if (req->op == TEST_KFUNC_CCM_DECRYPT) {
+		result = ccm_decrypt(key, work, req->len, req->aad, req->aad_len, req->nonce,
+				     req->mic_len);
+		out_len = req->len - req->mic_len;
+	} else {
+		result = ccm_encrypt(key, work, req->len, req->aad, req->aad_len, req->nonce,
+				     req->mic_len);
+		out_len = req->len + req->mic_len;
+	}
+	if (!result && out_len && out_len <= DOT11XDP_BODY_MAX &&
+	    !(req->flags & TEST_KFUNC_NO_STORE) &&
+	    bpf_xdp_store_bytes(ctx, data_at, work->body, out_len))
+		return -EIO;
+	return result;
 }
 
 SEC("xdp")
 int xdp_test_kfunc(struct xdp_md *ctx)
 {
-	struct test_kfunc_req req;
+	struct test_kfunc_request req;
+	struct dot11xdp_work *work;
+	struct dot11xdp_key *key;
+	__u32 zero = 0;
 
 	if (bpf_xdp_load_bytes(ctx, 0, &req, sizeof(req)))
 		return XDP_ABORTED;
-	req.status = test_kfunc_run(ctx, &req);
-	bpf_xdp_store_bytes(ctx, 0, &req, sizeof(req));
+	key = bpf_map_lookup_elem(&test_kfunc_key, &req.key_slot);
+	work = bpf_map_lookup_elem(&dot11xdp_work, &zero);
+	if (!key || !work)
+		return XDP_ABORTED;
+
+	switch (req.op) {
+	case TEST_KFUNC_CTR_XOR:
+	case TEST_KFUNC_CBC_MAC:
+	case TEST_KFUNC_COPY:
+		req.result = test_kfunc_blocks(ctx, &req, key, work);
+		break;
+	case TEST_KFUNC_CCM_DECRYPT:
+	case TEST_KFUNC_CCM_ENCRYPT:
+		req.result = test_kfunc_ccm(ctx, &req, key, work);
+		break;
+	default:
+		req.result = -EOPNOTSUPP;
+	}
+	if (bpf_xdp_store_bytes(ctx, 0, &req, sizeof(req)))
+		return XDP_ABORTED;
 	return XDP_PASS;
 }
 
