@@ -33,6 +33,13 @@ struct dot11xdp_work {
 	__u64 aes_rk[DOT11XDP_AES_RK_WORDS]; /* table engine: this frame's round keys */
 	__u32 aes_rounds;		/* table engine: 10 or 14 */
 	__u32 aes_cursor;		/* loop index of a bulk op, kept in memory (see loop.h) */
+	/* kfunc engine (aes_kfunc.h): the key's generation, read once per frame by aes_begin. */
+	__u64 aes_kfunc_generation;
+	/*
+	 * kfunc engine: a CBC-MAC's zero IV, then the blocks of one bulk op (counter blocks
+	 * turned keystream, or the CBC output); its kfuncs take map memory, not the stack.
+	 */
+	__u8 aes_kfunc_scratch[16 + DOT11XDP_CCM_HEAD_MAX + DOT11XDP_BODY_MAX];
 };
 
 _Static_assert(__builtin_offsetof(struct dot11xdp_work, body) ==
