@@ -13,9 +13,32 @@
 /* Largest MPDU body: 2304-byte MSDU + 16-byte MIC + 8-byte CCMP header, rounded up to blocks. */
 #define DOT11XDP_BODY_MAX 2336
 
+/* CCM's B0 block and its AAD blocks (2-byte length + AAD of up to 30 bytes, zero-padded). */
+#define DOT11XDP_CCM_HEAD_MAX 48
+
+/* AES round keys of the table engine, in the layout its rounds read (see aes_table.h). */
+#define DOT11XDP_AES_RK_WORDS 60
+
 struct dot11xdp_work {
+	/*
+	 * CBC-MAC input is ccm_head (right-aligned) then body, one contiguous run of blocks, so a
+	 * bulk engine op covers a whole frame: keep ccm_head directly in front of body.
+	 */
+	__u8 ccm_head[DOT11XDP_CCM_HEAD_MAX];
 	__u8 body[DOT11XDP_BODY_MAX]; /* security payload: ciphertext then MIC */
+	/* Lets a 16-byte MIC read or write at the end of body stay inside the buffer. */
+	__u8 ccm_tag[16];		/* received MIC, then MIC XOR E(A0) */
+	__u8 aes_ctr[16];		/* CTR: first counter block of a bulk op */
+	__u32 aes_mac[4];		/* CBC-MAC: result of a bulk op */
+	__u64 aes_rk[DOT11XDP_AES_RK_WORDS]; /* table engine: this frame's round keys */
+	__u32 aes_rounds;		/* table engine: 10 or 14 */
+	__u32 aes_cursor;		/* loop index of a bulk op, kept in memory (see loop.h) */
 };
+
+_Static_assert(__builtin_offsetof(struct dot11xdp_work, body) ==
+		       __builtin_offsetof(struct dot11xdp_work, ccm_head) + DOT11XDP_CCM_HEAD_MAX,
+	       "CBC-MAC runs over ccm_head and body as one buffer");
+_Static_assert(DOT11XDP_BODY_MAX % 16 == 0, "bulk AES ops work on whole blocks of body");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Key material for the table engine: the AES encryption key schedule of FIPS-197 5.2,
- * word i holding bytes 4i..4i+3 most significant first, the order the BPF T-table rounds
- * consume it in.
+ * word i holding bytes 4i..4i+3 most significant first, FIPS-197's own word order. The BPF
+ * table engine lays it out for its rounds once per frame (aes_table_begin in
+ * bpf/lib/aes_table.h), so the map keeps the standard, checkable form.
  */
 #include <errno.h>
 #include <string.h>
@@ -69,22 +70,34 @@ unsigned int dot11xdp_cipher_tk_len(__u32 cipher)
 	}
 }
 
-int dot11xdp_material_prepare(struct dot11xdp_key *key, __u32 cipher, const __u8 *tk,
-			      unsigned int tk_len, enum dot11xdp_engine engine)
+int dot11xdp_material_prepare_aes(struct dot11xdp_key *key, const __u8 *tk, unsigned int tk_len,
+				  enum dot11xdp_engine engine)
 {
-	unsigned int want = dot11xdp_cipher_tk_len(cipher);
-
-	if (!want)
-		return -EOPNOTSUPP;
-	if (tk_len != want)
+	if (tk_len != 16 && tk_len != 32)
 		return -EINVAL;
 	if (engine != DOT11XDP_ENGINE_TABLE)
 		return -EOPNOTSUPP;
 
 	memset(&key->material, 0, sizeof(key->material));
 	aes_expand_key(tk, tk_len, key->material.aes_schedule);
-	key->cipher = cipher;
 	key->tk_len = (__u8)tk_len;
 	key->engine = (__u8)engine;
+	return 0;
+}
+
+int dot11xdp_material_prepare(struct dot11xdp_key *key, __u32 cipher, const __u8 *tk,
+			      unsigned int tk_len, enum dot11xdp_engine engine)
+{
+	unsigned int want = dot11xdp_cipher_tk_len(cipher);
+	int err;
+
+	if (!want)
+		return -EOPNOTSUPP;
+	if (tk_len != want)
+		return -EINVAL;
+	err = dot11xdp_material_prepare_aes(key, tk, tk_len, engine);
+	if (err)
+		return err;
+	key->cipher = cipher;
 	return 0;
 }
