@@ -87,12 +87,22 @@ static __always_inline int aes_kfunc_ctr_xor(const struct dot11xdp_key *key,
 					     struct dot11xdp_work *work, __u32 off, __u32 nblocks)
 {
 	const __u32 scratch_max = AES_KFUNC_BLOCKS_MAX * 16;
-	__u32 first = work->aes_ctr[15], len = nblocks * 16, end;
-	__u64 lo = *(__u64 *)&work->aes_ctr[0];
-	/* Byte 15 is the top byte of the little-endian word at 8: the counter goes there. */
-	__u64 hi = *(__u64 *)&work->aes_ctr[8] & ~(0xffULL << 56);
+	__u32 first, len = nblocks * 16, end;
+	__u64 lo, hi;
 	struct aes_kfunc_ctxs ctxs;
 	struct bpf_dynptr blocks;
+	/*
+	 * Callers may hand work through a global function, where the verifier knows it only
+	 * as plain memory, which bpf_dynptr_from_mem() refuses ("Unsupported reg type mem"):
+	 * take this CPU's buffer again as a map value. It is the same memory.
+	 */
+	work = work_get();
+	if (!work)
+		return -1;
+	first = work->aes_ctr[15];
+	lo = *(__u64 *)&work->aes_ctr[0];
+	/* Byte 15 is the top byte of the little-endian word at 8: the counter goes there. */
+	hi = *(__u64 *)&work->aes_ctr[8] & ~(0xffULL << 56);
 
 	if (!nblocks)
 		return 0;
@@ -161,7 +171,16 @@ static __always_inline int aes_kfunc_cbc_mac(const struct dot11xdp_key *key,
 	__u32 len = nblocks * 16;
 	struct bpf_dynptr src, dst, iv;
 	struct aes_kfunc_ctxs ctxs;
-	__u64 *iv_block = (__u64 *)work->aes_kfunc_scratch, *last;
+	__u64 *iv_block, *last;
+	/*
+	 * Callers may hand work through a global function, where the verifier knows it only
+	 * as plain memory, which bpf_dynptr_from_mem() refuses ("Unsupported reg type mem"):
+	 * take this CPU's buffer again as a map value. It is the same memory.
+	 */
+	work = work_get();
+	if (!work)
+		return -1;
+	iv_block = (__u64 *)work->aes_kfunc_scratch;
 
 	if (!nblocks) {
 		/* The CBC-MAC of nothing is the IV, as the table engine has it. */

@@ -54,4 +54,12 @@ struct {
 	__type(value, struct dot11xdp_work);
 } dot11xdp_work SEC(".maps");
 
+/* This CPU's work buffer, as a map value (what bpf_dynptr_from_mem() requires). */
+static __always_inline struct dot11xdp_work *work_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&dot11xdp_work, &zero);
+}
+
 #endif
