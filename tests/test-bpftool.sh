@@ -13,6 +13,7 @@
 # permissions, and an unprivileged user cannot even see them.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. tests/lib/tap.sh
 OUTPUT=${OUTPUT:-build}
 DOT11XDP=$OUTPUT/dot11xdp
 MONSIM=$OUTPUT/tools/monsim
@@ -21,16 +22,6 @@ PEER=02:13:ce:55:98:ef
 TK=000102030405060708090a0b0c0d0e0f
 PIN_DIR=/sys/fs/bpf/dot11xdp/$IFNAME
 KEYS_PIN=$PIN_DIR/dot11xdp_keys
-failed=0
-
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; failed=1; }
-check() { # check NAME COMMAND...: ok when the command succeeds
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-fatal() { echo "not ok - $*"; exit 1; }
 
 # Outside: check what the test needs, then rerun inside a network namespace (and, through
 # `ip netns exec`, a mount namespace with a fresh /sys where the library mounts bpffs).
@@ -133,4 +124,4 @@ check "user nobody cannot dump the key map with bpftool" \
 list=$("$DOT11XDP" key list "$IFNAME" 2>&1)
 check "dot11xdp key list shows the peer but not the key" \
 	bash -c "grep -qi '$PEER' <<<'$list' && ! grep -qi '$TK' <<<'$list'"
-exit $failed
+tap_exit

@@ -23,6 +23,7 @@
 # every other frame passes byte for byte.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. tests/lib/tap.sh
 OUTPUT=${OUTPUT:-build}
 SHARED=${SHARED:-../shared}
 CAPTURE=$SHARED/testdata/captures/wpa2-psk-linksys.cap
@@ -31,16 +32,6 @@ DOT11XDP=$OUTPUT/dot11xdp
 MONSIM=$OUTPUT/tools/monsim
 IFNAME=h4mon0
 PASSPHRASE_UAT='uat:80211_keys:"wpa-pwd","dictionary:linksys"'
-failed=0
-
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; failed=1; }
-check() { # check NAME COMMAND...: ok when the command succeeds
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-fatal() { echo "not ok - $*"; exit 1; }
 
 # Outside: check what the test needs, then run the rest inside a network namespace of its
 # own. `ip netns exec` also gives it a mount namespace with a fresh /sys, where bpffs is not
@@ -356,4 +347,4 @@ check "stats: every one of the $n_in frames fed is counted once ($total)" [ "$to
 out=$("$DOT11XDP" detach "$IFNAME" 2>&1)
 check "dot11xdp detach removes the program and the pins" \
 	bash -c "[ -z \"\$(ip link show $IFNAME | grep xdp)\" ] && [ ! -e /sys/fs/bpf/dot11xdp/$IFNAME ]"
-exit $failed
+tap_exit

@@ -15,6 +15,7 @@
 set -uo pipefail
 export LC_ALL=C # sort and join must agree on the order
 cd "$(dirname "$0")/.."
+. tests/lib/tap.sh
 OUTPUT=${OUTPUT:-build}
 SHARED=${SHARED:-../shared}
 DOT11XDP=$(realpath "$OUTPUT/dot11xdp" 2>/dev/null || echo "$OUTPUT/dot11xdp")
@@ -28,22 +29,6 @@ TK3=03c8a3e8f5b3c825d3dccce7e5e3f263
 KEYS=(--key "$STA=ccmp:$TK1" --key "$STA=ccmp:$TK2" --key "$STA=ccmp:$TK3")
 TSHARK_KEYS=(-o wlan.enable_decryption:TRUE -o 'uat:80211_keys:"wpa-pwd","dictionary:linksys"')
 
-failures=0
-ok() { echo "ok - $1"; }
-not_ok() {
-	echo "not ok - $1"
-	shift
-	for line in "$@"; do echo "# $line"; done
-	failures=$((failures + 1))
-}
-check() { # name, condition command...
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-check_eq() { # name, got, want
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got '$2', want '$3'"; fi
-}
 
 missing=()
 [ "$(id -u)" -eq 0 ] || missing+=("root (BPF_PROG_TEST_RUN)")
@@ -312,6 +297,24 @@ check_eq "a wrong candidate key: same MIC failure count" \
 "$DOT11XDP" decrypt "$CAP" "$TMP/nokeys.pcap" >/dev/null 2>&1
 check "without keys the output is the input, byte for byte" cmp -s "$CAP" "$TMP/nokeys.pcap"
 
+# Records cut short by a snap length cannot be verified: passed on unchanged, never run.
+editcap -s 60 "$CAP" "$TMP/snap60.pcap" >/dev/null 2>&1
+cut_short=$(tshark -r "$TMP/snap60.pcap" -Y 'frame.cap_len < frame.len' -T fields -e frame.number \
+	2>/dev/null | wc -l)
+"$DOT11XDP" decrypt "${KEYS[@]}" --json "$TMP/snap60.pcap" "$TMP/snap60.out" >"$TMP/snap60.json" 2>&1
+check_eq "records cut by the snap length are counted as truncated" \
+	"$(json_top "$TMP/snap60.json" truncated)" "$cut_short"
+check "... and passed on unchanged (a snap length of 60 leaves nothing to decrypt)" \
+	cmp -s <(frames "$TMP/snap60.pcap") <(frames "$TMP/snap60.out")
+# A record shorter than any 802.11 frame cannot be run: dropped, counted, not fatal.
+printf '1146709178.924134\n000000 08 01 02 01 00\n1146709178.924135\n000000 %s\n' \
+	"$(tcpdump -r "$CAP" -c 1 -xx 2>/dev/null | awk '/^\t0x/ { for (i = 2; i <= NF; i++) \
+	printf "%s%s %s", (n++ ? " " : ""), substr($i, 1, 2), substr($i, 3, 2) }')" >"$TMP/short.txt"
+text2pcap -q -l 105 -t "%s.%f" "$TMP/short.txt" "$TMP/short.pcapng" >/dev/null 2>&1
+"$DOT11XDP" decrypt --json "$TMP/short.pcapng" "$TMP/short.out" >"$TMP/short.json" 2>&1
+check_eq "a 5-byte record is counted too short and the run goes on" \
+	"$(json_top "$TMP/short.json" too_short),$(json_top "$TMP/short.json" frames_written)" "1,1"
+
 # --- Refusals: one line, non-zero exit, no output file ---------------------------------------
 
 refused() { # name, args...
@@ -347,4 +350,4 @@ leaks=$(grep -il -e "$TK1" -e "$TK2" -e "$TK3" -e "${TK1%??}" -e "$WRONG" \
 	"$TMP"/*.err "$TMP"/*.json "$TMP"/pass.txt 2>/dev/null)
 check_eq "no key bytes in any output or error message" "$leaks" ""
 
-exit $((failures > 0))
+tap_exit

@@ -8,7 +8,10 @@
  * Every run asserts the XDP action, the output bytes, the outcome the program reports in
  * the XDP metadata and the replay counters in the key's map value.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -529,12 +532,14 @@ static void test_vector_decrypt(const struct vector *v, const __u8 *rt, size_t r
 
 	/* The same frame again is a replay: dropped, untouched, counter where it was. */
 	run(in.bytes, in.len, &r);
-	expect(&r, XDP_DROP, DOT11XDP_RX_REPLAY, "the same frame again");
-	expect_bytes(&r, in.bytes, in.len, "the same frame again (no plaintext)");
+	snprintf(what, sizeof(what), "%s, %s, the same frame again", v->name, variant);
+	expect(&r, XDP_DROP, DOT11XDP_RX_REPLAY, what);
+	expect_bytes(&r, in.bytes, in.len, what);
 	test_ok(counters_are(ta, DOT11XDP_DIR_INBOUND, 0, DOT11XDP_FROM_PEER, v->replay_index, v->pn),
-		"%s replayed: counter unchanged", what);
+		"%s: counter unchanged", what);
 	peer_stats(ta, &before);
-	test_ok(before.replay == after.replay + 1, "%s replayed: the transmitter's replay counter", what);
+	test_ok(before.replay == after.replay + 1, "%s: the transmitter's replay counter went up",
+		what);
 
 	/* Bad FCS: never decrypted, counted as such, no counter moves. */
 	if (with_fcs) {
@@ -542,10 +547,11 @@ static void test_vector_decrypt(const struct vector *v, const __u8 *rt, size_t r
 		key_install(ta, DOT11XDP_DIR_INBOUND, v->tk, 0, 0);
 		in.bytes[rt_flags_off] |= 0x40;
 		run(in.bytes, in.len, &r);
-		expect(&r, XDP_DROP, DOT11XDP_RX_BAD_FCS, "radiotap says bad FCS");
-		expect_bytes(&r, in.bytes, in.len, "radiotap says bad FCS (no plaintext)");
-		test_ok(counters_are(ta, DOT11XDP_DIR_INBOUND, 0, -1, 0, 0),
-			"%s, bad FCS: no counter moved", v->name);
+		snprintf(what, sizeof(what), "%s, %s, bad-FCS flag", v->name, variant);
+		expect(&r, XDP_DROP, DOT11XDP_RX_BAD_FCS, what);
+		expect_bytes(&r, in.bytes, in.len, what);
+		test_ok(counters_are(ta, DOT11XDP_DIR_INBOUND, 0, -1, 0, 0), "%s: no counter moved",
+			what);
 	}
 }
 
@@ -573,6 +579,7 @@ static void test_initial_pn(const struct vector *v)
 static void test_wrong_key(const struct vector *v)
 {
 	const __u8 *ta = v->mpdu + 10;
+	char what[96];
 	__u8 tk[16];
 	struct frame in;
 	struct rx_result r;
@@ -582,10 +589,11 @@ static void test_wrong_key(const struct vector *v)
 	keys_clear();
 	key_install(ta, DOT11XDP_DIR_INBOUND, tk, 0, 0);
 	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), v->mpdu, v->mpdu_len, NULL);
+	snprintf(what, sizeof(what), "%s, wrong key", v->name);
 	run(in.bytes, in.len, &r);
-	expect(&r, XDP_DROP, DOT11XDP_RX_MIC_FAILURE, "wrong key");
-	expect_bytes(&r, in.bytes, in.len, "wrong key (no plaintext)");
-	test_ok(counters_are(ta, DOT11XDP_DIR_INBOUND, 0, -1, 0, 0), "wrong key: no counter moved");
+	expect(&r, XDP_DROP, DOT11XDP_RX_MIC_FAILURE, what);
+	expect_bytes(&r, in.bytes, in.len, what);
+	test_ok(counters_are(ta, DOT11XDP_DIR_INBOUND, 0, -1, 0, 0), "%s: no counter moved", what);
 }
 
 /* Which key a frame finds: TA inbound/both, else RA inbound/both, never outbound or a group RA. */
@@ -668,8 +676,8 @@ static void test_key_lookup(const struct vector *data, const struct vector *mgmt
 	expect_bytes(&r, in_data.bytes, in_data.len, "unsupported cipher: passed unchanged");
 }
 
-/* Headers and security headers that are wrong, and frames that are not protected at all. */
-static void test_malformed(const struct vector *v)
+/* Radiotap and security headers that are wrong (v has a group RA, unicast an individual one). */
+static void test_malformed(const struct vector *v, const struct vector *unicast)
 {
 	const __u8 *ta = v->mpdu + 10;
 	size_t sec = v->hdr_len;
@@ -739,6 +747,15 @@ static void test_malformed(const struct vector *v)
 	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), v->mpdu, v->hdr_len + 8 + 7, NULL);
 	run(in.bytes, in.len, &r);
 	expect(&r, XDP_DROP, DOT11XDP_RX_MALFORMED, "body shorter than the MIC");
+
+	/* Key ID 1 on a frame to an individual address: not what a key-mapping key uses. */
+	keys_clear();
+	key_install(unicast->mpdu + 10, DOT11XDP_DIR_INBOUND, unicast->tk, 0, 0);
+	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), unicast->mpdu, unicast->mpdu_len, NULL);
+	in.bytes[sizeof(rt_minimal) + unicast->hdr_len + 3] |= 0x40;
+	run(in.bytes, in.len, &r);
+	expect(&r, XDP_DROP, DOT11XDP_RX_MALFORMED, "key ID 1 on a frame to an individual address");
+	expect_bytes(&r, in.bytes, in.len, "key ID 1 on a frame to an individual address");
 }
 
 static void test_unprotected(void)
@@ -960,7 +977,8 @@ static void test_truncations(const struct vector *v, const __u8 *rt, size_t rt_l
 /*
  * Bits of an MPDU that CCMP does not protect: Duration; Retry, PwrMgt, MoreData; data
  * subtype bits 4-6; the sequence number; QoS Control but the TID (and the A-MSDU bit under
- * SPP); HT Control; the CCMP reserved octet; the FCS.
+ * SPP); HT Control; the CCMP reserved octet and the reserved bits of its key ID octet;
+ * the FCS.
  */
 static bool bit_uncovered(const __u8 *mpdu, size_t hdr_len, size_t mpdu_len, size_t off, int bit)
 {
@@ -985,7 +1003,9 @@ static bool bit_uncovered(const __u8 *mpdu, size_t hdr_len, size_t mpdu_len, siz
 		return true;
 	if (off >= qos_off + (qos ? 2 : 0) && off < hdr_len)
 		return true; /* HT Control */
-	return off == hdr_len + 2; /* CCMP reserved */
+	if (off == hdr_len + 3)
+		return mask & 0x1f; /* reserved bits of the key ID octet */
+	return off == hdr_len + 2; /* CCMP reserved octet */
 }
 
 static void test_bit_flips(const struct vector *v, const __u8 *rt, size_t rt_len,
@@ -1044,6 +1064,95 @@ static void test_bit_flips(const struct vector *v, const __u8 *rt, size_t rt_len
 	test_ok(!bad, "%s, %s: %d single-bit flips: only uncovered bits decrypt (%d), to the right "
 		      "plaintext; the rest unchanged, counters unmoved",
 		v->name, variant, runs, decrypted);
+}
+
+/* Two CPUs receive the same frame at once: exactly one may accept its PN. */
+struct race_arg {
+	int cpu;
+	const struct frame *in;
+	pthread_barrier_t *start, *done;
+	int rounds;
+	__u32 *outcomes; /* per round */
+};
+
+static void *race_thread(void *p)
+{
+	struct race_arg *a = p;
+	__u8 out[FRAME_MAX + sizeof(struct dot11xdp_frame_meta)];
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(a->cpu, &set);
+	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
+		a->rounds = -1;
+	for (int i = 0; i < a->rounds; i++) {
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = a->in->bytes,
+			    .data_size_in = a->in->len, .data_out = out, .data_size_out = sizeof(out),
+			    .repeat = 1);
+		struct dot11xdp_frame_meta meta = { .outcome = DOT11XDP_RX_OUTCOMES };
+
+		pthread_barrier_wait(a->start);
+		if (!bpf_prog_test_run_opts(prog_fd, &opts) && opts.data_size_out >= sizeof(meta))
+			memcpy(&meta, out, sizeof(meta));
+		a->outcomes[i] = meta.outcome;
+		pthread_barrier_wait(a->done);
+	}
+	return NULL;
+}
+
+static void test_replay_race(const struct vector *v)
+{
+	enum { ROUNDS = 2000 };
+	static __u32 outcomes[2][ROUNDS];
+	pthread_barrier_t start, done;
+	struct race_arg args[2];
+	pthread_t threads[2];
+	struct frame in;
+	int bad = 0, races = 0;
+
+	if (ncpus < 2 || libbpf_num_possible_cpus() < 2) {
+		test_ok(false, "replay race: needs two CPUs");
+		return;
+	}
+	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), v->mpdu, v->mpdu_len, NULL);
+	pthread_barrier_init(&start, NULL, 3);
+	pthread_barrier_init(&done, NULL, 3);
+	for (int t = 0; t < 2; t++) {
+		args[t] = (struct race_arg){ .cpu = t, .in = &in, .start = &start, .done = &done,
+					     .rounds = ROUNDS, .outcomes = outcomes[t] };
+		if (pthread_create(&threads[t], NULL, race_thread, &args[t]))
+			test_fatal("pthread_create: %s", strerror(errno));
+	}
+	for (int i = 0; i < ROUNDS; i++) {
+		keys_clear();
+		key_install(v->mpdu + 10, DOT11XDP_DIR_INBOUND, v->tk, 0, 0);
+		pthread_barrier_wait(&start);
+		pthread_barrier_wait(&done);
+	}
+	for (int t = 0; t < 2; t++)
+		pthread_join(threads[t], NULL);
+	pthread_barrier_destroy(&start);
+	pthread_barrier_destroy(&done);
+	if (args[0].rounds < 0 || args[1].rounds < 0)
+		test_fatal("pinning the race threads to CPUs 0 and 1");
+
+	for (int i = 0; i < ROUNDS; i++) {
+		__u32 a = outcomes[0][i], b = outcomes[1][i];
+
+		for (int t = 0; t < 2; t++)
+			if (outcomes[t][i] < DOT11XDP_RX_OUTCOMES)
+				tally[outcomes[t][i]]++;
+		if (!((a == DOT11XDP_RX_DECRYPTED && b == DOT11XDP_RX_REPLAY) ||
+		      (a == DOT11XDP_RX_REPLAY && b == DOT11XDP_RX_DECRYPTED))) {
+			if (bad++ < 5)
+				printf("#   round %d: CPU 0 %s, CPU 1 %s\n", i, outcome_name(a),
+				       outcome_name(b));
+		}
+		races += a == DOT11XDP_RX_REPLAY ? 0 : 1; /* CPU 1 lost this round */
+	}
+	printf("# replay race: CPU 0 won %d of %d rounds\n", races, ROUNDS);
+	test_ok(!bad, "replay race: in all %d rounds on two CPUs, exactly one accepted the PN",
+		ROUNDS);
 }
 
 /* A data MPDU header: FC, Duration, A1..A3, Sequence Control [, A4] [, QoS Control]. */
@@ -1271,24 +1380,42 @@ static void pcap_free(struct pcap_frames *pf)
 	memset(pf, 0, sizeof(*pf));
 }
 
+/* An unprotected EAPOL-Key frame that is message 4 of a 4-way handshake (IEEE 802.11 12.7.6.5). */
+static bool is_handshake_msg4(const __u8 *mpdu, size_t len)
+{
+	static const __u8 llc_eapol[8] = { 0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00, 0x88, 0x8e };
+	size_t hl = mpdu_hdr_len(mpdu);
+	const __u8 *eapol = mpdu + hl + 8;
+	__u16 key_info;
+
+	if ((mpdu[0] & 0x0c) != 0x08 || (mpdu[1] & 0x40) || len < hl + 8 + 99 ||
+	    memcmp(mpdu + hl, llc_eapol, 8) || eapol[1] != 3 /* EAPOL-Key */)
+		return false;
+	key_info = eapol[5] << 8 | eapol[6];
+	/*
+	 * Pairwise and MIC set, ACK and Install clear: message 2 or 4. Message 4 carries no key
+	 * data (message 2 of a rekey may have Secure set as well, so that bit does not tell).
+	 */
+	return (key_info & 0x01c8) == 0x0108 && !eapol[97] && !eapol[98];
+}
+
 /*
- * wpa2-psk-linksys.cap through the program in Ethernet mode, the TKs of captures/MANIFEST.md
- * installed for the AP as a supplicant would (a MIC failure under the current TK tries the
- * others; the one that verifies stays): every frame airdecap-ng decrypts appears, byte for
- * byte and in order, among the frames the program delivers.
+ * wpa2-psk-linksys.cap through the program in Ethernet mode, each TK of captures/MANIFEST.md
+ * installed for the AP once its handshake has gone by (as a supplicant would): every frame
+ * airdecap-ng decrypts appears, byte for byte and in order, among the frames delivered.
  */
 static void test_capture_vs_airdecap(void)
 {
 	static const char *const tks[] = { "1d035e8beb4f83611dc93e2657cecf69",
 					   "0ab0404984be2ef15086aa997804f47e",
 					   "03c8a3e8f5b3c825d3dccce7e5e3f263" };
-	static const __u8 ap[6] = { 0x00, 0x0f, 0x66, 0xe3, 0xe4, 0x01 };
+	/* The BSSID (TA of the AP's frames); MANIFEST.md's 00:0f:66:e3:e4:01 is the wired SA. */
+	static const __u8 ap[6] = { 0x00, 0x0b, 0x86, 0xc2, 0xa4, 0x85 };
 	char dir[] = "/tmp/dot11xdp-airdecap-XXXXXX", cmd[8192], out_path[256];
+	size_t matched = 0, delivered = 0, next = 0, outcomes[DOT11XDP_RX_OUTCOMES] = {};
 	struct pcap_frames cap, ref;
-	struct dot11xdp_key saved;
+	int handshakes = 0, err;
 	__u8 tk[3][16];
-	size_t matched = 0, delivered = 0, next = 0;
-	int current = 0, err;
 	struct rx_result r;
 	struct frame in;
 
@@ -1297,7 +1424,8 @@ static void test_capture_vs_airdecap(void)
 		return;
 	}
 	for (int i = 0; i < 3; i++)
-		hex_parse(tks[i], tk[i], 16);
+		if (hex_parse(tks[i], tk[i], 16) != 16)
+			test_fatal("bad TK %s", tks[i]);
 	err = pcap_read(test_data_path("captures/wpa2-psk-linksys.cap"), &cap);
 	if (err || cap.linktype != 105)
 		test_fatal("reading wpa2-psk-linksys.cap: %d (link type %u)", err, cap.linktype);
@@ -1318,28 +1446,12 @@ static void test_capture_vs_airdecap(void)
 
 	set_output(DOT11XDP_OUTPUT_ETHER);
 	keys_clear();
-	key_install(ap, DOT11XDP_DIR_BOTH, tk[0], 0, 0);
 	for (size_t i = 0; i < cap.n; i++) {
 		frame_wrap(&in, rt_minimal, sizeof(rt_minimal), cap.data[i], cap.len[i], NULL);
 		run(in.bytes, in.len, &r);
-		if (r.outcome == DOT11XDP_RX_MIC_FAILURE) {
-			/* A rekey: try the other TKs; if none verifies, the current key stays. */
-			key_read(ap, DOT11XDP_DIR_BOTH, &saved);
-			for (int k = 0; k < 3 && r.outcome != DOT11XDP_RX_DECRYPTED; k++) {
-				if (k == current)
-					continue;
-				key_install(ap, DOT11XDP_DIR_BOTH, tk[k], 0, 0);
-				run(in.bytes, in.len, &r);
-				if (r.outcome == DOT11XDP_RX_DECRYPTED)
-					current = k;
-			}
-			if (r.outcome != DOT11XDP_RX_DECRYPTED) {
-				struct dot11xdp_key_id id = { .direction = DOT11XDP_DIR_BOTH };
-
-				memcpy(id.peer, ap, 6);
-				bpf_map_update_elem(keys_fd, &id, &saved, BPF_ANY);
-			}
-		}
+		outcomes[r.outcome < DOT11XDP_RX_OUTCOMES ? r.outcome : 0]++;
+		if (is_handshake_msg4(cap.data[i], cap.len[i]) && handshakes < 3)
+			key_install(ap, DOT11XDP_DIR_BOTH, tk[handshakes++], 0, 0);
 		if (r.outcome != DOT11XDP_RX_DECRYPTED || r.action != XDP_PASS)
 			continue;
 		delivered++;
@@ -1348,11 +1460,19 @@ static void test_capture_vs_airdecap(void)
 			next++;
 		}
 	}
-	printf("# wpa2-psk-linksys.cap: %zu frames, %zu decrypted to Ethernet, airdecap-ng %zu, "
-	       "%zu of airdecap-ng's matched byte for byte in order\n",
-	       cap.n, delivered, ref.n, matched);
+	printf("# wpa2-psk-linksys.cap: %zu frames, %d handshakes, %zu decrypted to Ethernet, "
+	       "airdecap-ng %zu, %zu of those matched byte for byte in order\n#  outcomes:",
+	       cap.n, handshakes, delivered, ref.n, matched);
+	for (int o = 0; o < DOT11XDP_RX_OUTCOMES; o++)
+		printf(" %s %zu", outcome_name(o), outcomes[o]);
+	printf("\n");
+	test_ok(handshakes == 3, "three 4-way handshakes seen, three TKs installed");
 	test_ok(ref.n > 0 && matched == ref.n,
 		"every frame airdecap-ng decrypts (%zu) is delivered identically, in order", ref.n);
+	/* Both skip the retransmissions (replays here, repeated bodies there) and group frames. */
+	test_ok(delivered == matched, "no frame delivered that airdecap-ng does not decrypt");
+	test_ok(outcomes[DOT11XDP_RX_MIC_FAILURE] == 0 && outcomes[DOT11XDP_RX_MALFORMED] == 0,
+		"no MIC failure or malformed frame in the capture");
 	set_output(DOT11XDP_OUTPUT_PASS);
 	pcap_free(&cap);
 	pcap_free(&ref);
@@ -1445,7 +1565,7 @@ int main(void)
 	test_wrong_key(m64);
 	test_wrong_key(m92);
 	test_key_lookup(m64, m92);
-	test_malformed(m64);
+	test_malformed(m64, m92);
 	test_unprotected();
 	test_qos_variants(&tv);
 	test_sizes(m64);
@@ -1459,6 +1579,7 @@ int main(void)
 				       "radiotap with FCS");
 		}
 	}
+	test_replay_race(m64);
 	test_ether(m64, m92);
 	test_capture_vs_airdecap();
 	test_stats(m64);

@@ -27,6 +27,7 @@
 #define DOT11XDP_MAP_STATS "dot11xdp_stats"
 #define DOT11XDP_MAP_PEERS "dot11xdp_peers"
 #define DOT11XDP_MAP_CONFIG "dot11xdp_config"
+#define DOT11XDP_MAP_CRYPTO "dot11xdp_crypto"
 
 #define DOT11XDP_KEYS_DEFAULT 4096
 #define DOT11XDP_KEYS_MAX 1000000
@@ -126,6 +127,23 @@ struct dot11xdp_key {
 	__u64 rx_pn_init; /* starting receive PN (ucIV48Counter) */
 	struct dot11xdp_replay rx[DOT11XDP_REPLAY_ENDS];
 	struct dot11xdp_key_material material;
+};
+
+/*
+ * The kfunc engine keeps a key's kernel AES contexts in dot11xdp_crypto, keyed by the key's
+ * generation (unique system-wide): they cannot live in dot11xdp_key, as a whole-element
+ * update from user space cannot carry kptrs. A replacement key's contexts are created under
+ * its new generation, beside the old ones, before dot11xdp_keys switches to it.
+ *
+ * Context (ctx_in) of the SEC("syscall") programs that create and destroy an entry of
+ * dot11xdp_crypto; they return 0 or a negative errno. The key travels only here, never
+ * through a readable map, and the create program zeroes it in the context it returns.
+ */
+struct dot11xdp_crypto_args {
+	__u64 generation; /* dot11xdp_key.generation of the key the contexts belong to */
+	__u8 tk[DOT11XDP_TK_MAX];
+	__u32 tk_len; /* 16 or 32 */
+	__u32 pad;
 };
 
 /* Outcome of one received frame. Each has its counter in struct dot11xdp_rx_stats, in this order. */

@@ -22,6 +22,11 @@ static const __u8 minimal_radiotap[8] = { 0, 0, 8, 0, 0, 0, 0, 0 };
 #define FRAME_MAX 262144
 /* Output room beyond the input: the program may grow a frame only by an Ethernet header. */
 #define OUT_SLACK 64
+/*
+ * BPF_PROG_TEST_RUN takes nothing shorter than an Ethernet header. No 802.11 frame is: the
+ * shortest (an ACK, 10 bytes) behind the smallest radiotap header (8) makes 18.
+ */
+#define RUN_MIN_LEN 14
 
 struct decrypt_opts {
 	struct cli_strings keys;
@@ -57,7 +62,7 @@ struct decrypt_run {
 	struct offline_keys keys;
 	__u8 *frame, *result_buf;
 	__u64 outcomes[DOT11XDP_RX_OUTCOMES]; /* final outcome of every frame run */
-	unsigned long frames_read, frames_written, truncated;
+	unsigned long frames_read, frames_written, truncated, too_short;
 	/* progress line */
 	struct timespec start, last_progress;
 	bool progress_shown;
@@ -121,6 +126,10 @@ static int process_frame(struct decrypt_run *run, const struct pcap_pkthdr *hdr,
 		frame = run->frame;
 		len += sizeof(minimal_radiotap);
 	}
+	if (len < RUN_MIN_LEN) {
+		run->too_short++;
+		return 0;
+	}
 	out_size = len + OUT_SLACK;
 
 	err = dot11xdp_adapter__run_frame(run->adapter, frame, len, run->result_buf, out_size,
@@ -180,9 +189,9 @@ static void print_summary(const struct decrypt_run *run, const struct dot11xdp_r
 		fprintf(f, ",\"output\":");
 		cli_json_str(f, run->opts->out);
 		fprintf(f, ",\"output_link_type\":%d,\"frames_read\":%lu,\"frames_written\":%lu,"
-			   "\"truncated\":%lu,\"key_changes\":%lu,\"outcomes\":{",
+			   "\"truncated\":%lu,\"too_short\":%lu,\"key_changes\":%lu,\"outcomes\":{",
 			run->opts->ether ? CAP_LINKTYPE_ETHERNET : run->in.linktype, run->frames_read,
-			run->frames_written, run->truncated, run->keys.key_changes);
+			run->frames_written, run->truncated, run->too_short, run->keys.key_changes);
 		for (int i = 0; i < DOT11XDP_RX_OUTCOMES; i++)
 			fprintf(f, "%s\"%s\":%llu", i ? "," : "", cli_counters[i].json,
 				(unsigned long long)run->outcomes[i]);
@@ -192,13 +201,16 @@ static void print_summary(const struct decrypt_run *run, const struct dot11xdp_r
 		return;
 	}
 
-	fprintf(f, "read %lu frames:", run->frames_read);
+	fprintf(f, "read %lu frame%s:", run->frames_read, run->frames_read == 1 ? "" : "s");
 	for (int i = 0; i < DOT11XDP_RX_OUTCOMES; i++)
 		fprintf(f, "%s %llu %s", i ? "," : "", (unsigned long long)run->outcomes[i],
 			cli_counters[i].label);
 	if (run->truncated)
-		fprintf(f, ", %lu truncated (not run)", run->truncated);
-	fprintf(f, "; wrote %lu %s frames to %s", run->frames_written, kind,
+		fprintf(f, ", %lu truncated by the capture (passed on, not run)", run->truncated);
+	if (run->too_short)
+		fprintf(f, ", %lu too short for 802.11 (dropped, not run)", run->too_short);
+	fprintf(f, "; wrote %lu %s frame%s to %s", run->frames_written, kind,
+		run->frames_written == 1 ? "" : "s",
 		strcmp(run->opts->out, "-") ? run->opts->out : "standard output");
 	if (run->keys.key_changes)
 		fprintf(f, "; %lu key change%s", run->keys.key_changes,

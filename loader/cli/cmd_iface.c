@@ -87,6 +87,112 @@ static const char *xdp_mode_name(enum xdp_attach_mode mode)
 	}
 }
 
+/* What status reports, read from the pins and the interface. */
+struct iface_status {
+	const char *ifname;
+	bool exists;		 /* the interface is in this network namespace */
+	bool pinned;		 /* its maps are pinned */
+	bool attached;		 /* the program that uses those maps runs on it */
+	const char *xdp_mode;	 /* of whatever XDP program is on the interface, or NULL */
+	char prog_name[BPF_OBJ_NAME_LEN];
+	__u32 prog_id;
+	__u32 keys, key_table_size;
+	struct dot11xdp_config config;
+	bool have_config;
+	int err; /* reading the pins failed: -errno */
+};
+
+/* Does program id use the map with id map_id? */
+static bool prog_uses_map(__u32 prog_id, __u32 map_id)
+{
+	struct bpf_prog_info info = {};
+	__u32 info_len = sizeof(info), ids[64], n;
+	bool found = false;
+	int fd = bpf_prog_get_fd_by_id(prog_id);
+
+	if (fd < 0)
+		return false;
+	info.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
+	info.map_ids = (__u64)(unsigned long)ids;
+	if (!bpf_obj_get_info_by_fd(fd, &info, &info_len)) {
+		n = info.nr_map_ids < 64 ? info.nr_map_ids : 64;
+		for (__u32 i = 0; i < n && !found; i++)
+			found = ids[i] == map_id;
+	}
+	close(fd);
+	return found;
+}
+
+/* Which XDP program runs on the interface, and is it ours (it uses our pinned key map)? */
+static void probe_xdp(struct iface_status *st, __u32 keys_map_id)
+{
+	struct xdp_multiprog *mp;
+	struct xdp_program *prog = NULL;
+	int ifindex = if_nametoindex(st->ifname);
+
+	mp = xdp_multiprog__get_from_ifindex(ifindex);
+	if (libxdp_get_error(mp))
+		return;
+	if (xdp_multiprog__main_prog(mp) || xdp_multiprog__program_count(mp) > 0)
+		st->xdp_mode = xdp_mode_name(xdp_multiprog__attach_mode(mp));
+	if (xdp_multiprog__is_legacy(mp))
+		prog = xdp_multiprog__main_prog(mp);
+	else
+		prog = xdp_multiprog__next_prog(NULL, mp);
+	for (; prog; prog = xdp_multiprog__is_legacy(mp) ? NULL : xdp_multiprog__next_prog(prog, mp)) {
+		if (keys_map_id && prog_uses_map(xdp_program__id(prog), keys_map_id)) {
+			st->attached = true;
+			st->prog_id = xdp_program__id(prog);
+			snprintf(st->prog_name, sizeof(st->prog_name), "%s", xdp_program__name(prog));
+			break;
+		}
+		if (!st->prog_id) {
+			st->prog_id = xdp_program__id(prog);
+			snprintf(st->prog_name, sizeof(st->prog_name), "%s", xdp_program__name(prog));
+		}
+	}
+	xdp_multiprog__close(mp);
+}
+
+/* Read-only: status never attaches, loads or changes anything. */
+static void read_status(const char *ifname, struct iface_status *st)
+{
+	struct bpf_map_info info = {};
+	__u32 info_len = sizeof(info), zero = 0;
+	struct dot11xdp_key_id id, next;
+	char path[PATH_MAX];
+	int keys_fd = -1, config_fd = -1;
+
+	memset(st, 0, sizeof(*st));
+	st->ifname = ifname;
+	st->exists = cli_ifname_exists(ifname);
+	st->pinned = cli_is_pinned(ifname);
+	if (st->pinned) {
+		pin_path(ifname, DOT11XDP_MAP_KEYS, path);
+		keys_fd = bpf_obj_get(path);
+		if (keys_fd < 0) {
+			st->err = -errno;
+			return;
+		}
+		if (!bpf_obj_get_info_by_fd(keys_fd, &info, &info_len))
+			st->key_table_size = info.max_entries;
+		for (void *prev = NULL; !bpf_map_get_next_key(keys_fd, prev, &next); prev = &id) {
+			id = next;
+			st->keys++;
+		}
+		pin_path(ifname, DOT11XDP_MAP_CONFIG, path);
+		config_fd = bpf_obj_get(path);
+		if (config_fd >= 0 && !bpf_map_lookup_elem(config_fd, &zero, &st->config))
+			st->have_config = true;
+	}
+	if (st->exists)
+		probe_xdp(st, st->pinned ? info.id : 0);
+	if (keys_fd >= 0)
+		close(keys_fd);
+	if (config_fd >= 0)
+		close(config_fd);
+}
+
 /* attach */
 
 struct attach_opts {
@@ -137,13 +243,15 @@ static int run_attach(const void *o)
 		.key_table_size = opts->key_table_size,
 	};
 	struct dot11xdp_adapter *adapter;
+	struct iface_status before;
 	bool already;
 
 	if (!cli_ifname_exists(opts->ifname)) {
 		cli_err("no interface %s in this network namespace", opts->ifname);
 		return CLI_EXIT_FAILURE;
 	}
-	already = cli_is_pinned(opts->ifname);
+	read_status(opts->ifname, &before);
+	already = before.pinned;
 	if (already && opts->key_table_size &&
 	    pinned_map_entries(opts->ifname, DOT11XDP_MAP_KEYS) != opts->key_table_size) {
 		cli_err("%s is already attached with a key table of %u peers; detach it first to "
@@ -166,7 +274,7 @@ static int run_attach(const void *o)
 		}
 		return CLI_EXIT_FAILURE;
 	}
-	if (already && dot11xdp_adapter__mode(adapter) != open_opts.mode) {
+	if (before.attached && dot11xdp_adapter__mode(adapter) != open_opts.mode) {
 		cli_err("%s is already attached in %s mode; detach it first to attach in %s mode",
 			opts->ifname,
 			dot11xdp_adapter__mode(adapter) == DOT11XDP_MODE_NATIVE ? "native" : "skb",
@@ -174,13 +282,13 @@ static int run_attach(const void *o)
 		dot11xdp_adapter__close(adapter);
 		return CLI_EXIT_FAILURE;
 	}
-	if (already)
+	if (before.attached)
 		printf("%s: already attached; its maps at %s are in use\n", opts->ifname,
 		       dot11xdp_adapter__pin_dir(adapter));
 	else
-		printf("%s: attached in %s mode; maps pinned at %s\n", opts->ifname,
+		printf("%s: attached in %s mode; maps %s at %s\n", opts->ifname,
 		       dot11xdp_adapter__mode(adapter) == DOT11XDP_MODE_NATIVE ? "native" : "skb",
-		       dot11xdp_adapter__pin_dir(adapter));
+		       already ? "and keys reused" : "pinned", dot11xdp_adapter__pin_dir(adapter));
 	dot11xdp_adapter__close(adapter);
 	return 0;
 }
@@ -293,114 +401,16 @@ static const struct cli_option status_options[] = {
 	CLI_OPTIONS_END,
 };
 
-struct iface_status {
-	const char *ifname;
-	bool exists;		 /* the interface is in this network namespace */
-	bool pinned;		 /* its maps are pinned */
-	bool attached;		 /* the program that uses those maps runs on it */
-	const char *xdp_mode;	 /* of whatever XDP program is on the interface, or NULL */
-	char prog_name[BPF_OBJ_NAME_LEN];
-	__u32 prog_id;
-	__u32 keys, key_table_size;
-	struct dot11xdp_config config;
-	bool have_config;
-	int err; /* reading the pins failed: -errno */
-};
-
-/* Does program id use the map with id map_id? */
-static bool prog_uses_map(__u32 prog_id, __u32 map_id)
-{
-	struct bpf_prog_info info = {};
-	__u32 info_len = sizeof(info), ids[64], n;
-	bool found = false;
-	int fd = bpf_prog_get_fd_by_id(prog_id);
-
-	if (fd < 0)
-		return false;
-	info.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
-	info.map_ids = (__u64)(unsigned long)ids;
-	if (!bpf_obj_get_info_by_fd(fd, &info, &info_len)) {
-		n = info.nr_map_ids < 64 ? info.nr_map_ids : 64;
-		for (__u32 i = 0; i < n && !found; i++)
-			found = ids[i] == map_id;
-	}
-	close(fd);
-	return found;
-}
-
-/* Which XDP program runs on the interface, and is it ours (it uses our pinned key map)? */
-static void probe_xdp(struct iface_status *st, __u32 keys_map_id)
-{
-	struct xdp_multiprog *mp;
-	struct xdp_program *prog = NULL;
-	int ifindex = if_nametoindex(st->ifname);
-
-	mp = xdp_multiprog__get_from_ifindex(ifindex);
-	if (libxdp_get_error(mp))
-		return;
-	if (xdp_multiprog__main_prog(mp) || xdp_multiprog__program_count(mp) > 0)
-		st->xdp_mode = xdp_mode_name(xdp_multiprog__attach_mode(mp));
-	if (xdp_multiprog__is_legacy(mp))
-		prog = xdp_multiprog__main_prog(mp);
-	else
-		prog = xdp_multiprog__next_prog(NULL, mp);
-	for (; prog; prog = xdp_multiprog__is_legacy(mp) ? NULL : xdp_multiprog__next_prog(prog, mp)) {
-		if (keys_map_id && prog_uses_map(xdp_program__id(prog), keys_map_id)) {
-			st->attached = true;
-			st->prog_id = xdp_program__id(prog);
-			snprintf(st->prog_name, sizeof(st->prog_name), "%s", xdp_program__name(prog));
-			break;
-		}
-		if (!st->prog_id) {
-			st->prog_id = xdp_program__id(prog);
-			snprintf(st->prog_name, sizeof(st->prog_name), "%s", xdp_program__name(prog));
-		}
-	}
-	xdp_multiprog__close(mp);
-}
-
-/* Read-only: status never attaches, loads or changes anything. */
-static void read_status(const char *ifname, struct iface_status *st)
-{
-	struct bpf_map_info info = {};
-	__u32 info_len = sizeof(info), zero = 0;
-	struct dot11xdp_key_id id, next;
-	char path[PATH_MAX];
-	int keys_fd = -1, config_fd = -1;
-
-	memset(st, 0, sizeof(*st));
-	st->ifname = ifname;
-	st->exists = cli_ifname_exists(ifname);
-	st->pinned = cli_is_pinned(ifname);
-	if (st->pinned) {
-		pin_path(ifname, DOT11XDP_MAP_KEYS, path);
-		keys_fd = bpf_obj_get(path);
-		if (keys_fd < 0) {
-			st->err = -errno;
-			return;
-		}
-		if (!bpf_obj_get_info_by_fd(keys_fd, &info, &info_len))
-			st->key_table_size = info.max_entries;
-		for (void *prev = NULL; !bpf_map_get_next_key(keys_fd, prev, &next); prev = &id) {
-			id = next;
-			st->keys++;
-		}
-		pin_path(ifname, DOT11XDP_MAP_CONFIG, path);
-		config_fd = bpf_obj_get(path);
-		if (config_fd >= 0 && !bpf_map_lookup_elem(config_fd, &zero, &st->config))
-			st->have_config = true;
-	}
-	if (st->exists)
-		probe_xdp(st, st->pinned ? info.id : 0);
-	if (keys_fd >= 0)
-		close(keys_fd);
-	if (config_fd >= 0)
-		close(config_fd);
-}
-
 static const char *output_name(__u32 output)
 {
-	return output == DOT11XDP_OUTPUT_PASS ? "pass" : "other";
+	switch (output) {
+	case DOT11XDP_OUTPUT_PASS:
+		return "pass";
+	case DOT11XDP_OUTPUT_ETHER:
+		return "ethernet";
+	default:
+		return "unknown";
+	}
 }
 
 static const char *state_name(const struct iface_status *st)

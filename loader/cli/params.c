@@ -86,17 +86,22 @@ static int parse_value(const struct cli_command *cmd, const struct cli_option *o
 			*(__u32 *)dst = (__u32)v;
 		return 0;
 	}
-	case CLI_OPT_ENUM:
+	case CLI_OPT_ENUM: {
+		char names[128] = "";
+		size_t used = 0;
+
 		for (const struct cli_enum_val *v = opt->enums; v->name; v++) {
 			if (!strcmp(v->name, arg)) {
 				*(unsigned int *)dst = v->value;
 				return 0;
 			}
+			if (used < sizeof(names))
+				used += snprintf(names + used, sizeof(names) - used, "%s%s",
+						 used ? "|" : "", v->name);
 		}
-		fprintf(stderr, "dot11xdp %s: %s must be one of ", cmd->name, label);
-		print_enum_names(opt->enums, stderr);
-		fprintf(stderr, ", not '%s'\n", arg);
+		usage_error(cmd, "%s must be one of %s, not '%s'", label, names, arg);
 		return -EINVAL;
+	}
 	case CLI_OPT_STRINGS: {
 		struct cli_strings *list = dst;
 		char **grown = realloc(list->values, (list->count + 1) * sizeof(*grown));
@@ -268,6 +273,7 @@ void cli_print_usage(const struct cli_command *cmd, FILE *out)
 				 o->metavar ? o->metavar : "");
 		print_item(out, left, o->help, o->type == CLI_OPT_ENUM ? o->enums : NULL);
 	}
-	print_item(out, "  -v, --verbose", "explain failures (libbpf, libxdp messages); twice for debug output", NULL);
+	print_item(out, "  -v, --verbose",
+		   "explain failures (libbpf, libxdp messages); twice for debug output", NULL);
 	print_item(out, "  -h, --help", "show this help", NULL);
 }

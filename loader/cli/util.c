@@ -109,7 +109,13 @@ void cli_err_lib(int err, const char *fmt, ...)
 	va_list ap;
 
 	if (lib_reason[0]) {
-		cli_err("%s", lib_reason);
+		const char *reason = lib_reason;
+		bool needs_root = (err == -EPERM || err == -EACCES) && !strstr(reason, "root");
+
+		/* Our own prefix names the tool already. */
+		if (!strncmp(reason, "libdot11xdp: ", 13))
+			reason += 13;
+		cli_err("%s%s", reason, needs_root ? cli_errno_hint(err) : "");
 	} else {
 		va_start(ap, fmt);
 		vsnprintf(what, sizeof(what), fmt, ap);
