@@ -6,8 +6,8 @@
  *
  * Key mixing: phase 1 turns TK, TA and TSC2..5 into the 80-bit TTAK (it changes once every
  * 65,536 frames), phase 2 turns TTAK, TK and TSC0..1 into the 16-byte RC4 key. Both run per
- * frame here: 46 S-box lookups, a few hundred instructions, less than a tenth of the RC4
- * key schedule that follows anyway.
+ * frame: 46 S-box substitutions, about 0.15 us here, 2-3% of a 1,500-byte frame, which
+ * does not pay for a TTAK cache the data path would have to write into the key.
  *
  * Key material (struct dot11xdp_tkip_material): the TK and two Michael keys, one per
  * direction. The Michael key of a frame follows from how the key was found, which is what
