@@ -151,12 +151,12 @@ static const struct aes_table_lookup aes_table = {
 	"r" #S " = *(u64 *)(r" #S " + %[t3])\n\t"                                              \
 	"r" #D3 " ^= r" #S "\n\t"
 
-/* Round keys from r0 into the outputs. */
+/* The round's keys (work->aes_rk words k0..k3, byte offsets from r0) into the outputs. */
 #define AES_ROUND_KEY(D0, D1, D2, D3)                                                          \
-	"r" #D0 " = *(u64 *)(r0 + 0)\n\t"                                                      \
-	"r" #D1 " = *(u64 *)(r0 + 8)\n\t"                                                      \
-	"r" #D2 " = *(u64 *)(r0 + 16)\n\t"                                                     \
-	"r" #D3 " = *(u64 *)(r0 + 24)\n\t"
+	"r" #D0 " = *(u64 *)(r0 + %[k0])\n\t"                                                  \
+	"r" #D1 " = *(u64 *)(r0 + %[k1])\n\t"                                                  \
+	"r" #D2 " = *(u64 *)(r0 + %[k2])\n\t"                                                  \
+	"r" #D3 " = *(u64 *)(r0 + %[k3])\n\t"
 
 /* A middle round S0-3 -> D0-3, the round keys at r0. */
 #define AES_ROUND_TEXT(D0, D1, D2, D3, S0, S1, S2, S3)                                         \
@@ -192,22 +192,25 @@ static const struct aes_table_lookup aes_table = {
 	[l1] "i"(__builtin_offsetof(struct aes_table_lookup, last[0]) + 4),                    \
 	[l2] "i"(__builtin_offsetof(struct aes_table_lookup, last[1])),                        \
 	[l3] "i"(__builtin_offsetof(struct aes_table_lookup, last[1]) + 4)
+/* Byte offsets of round key words k .. k + 3, likewise. */
+#define AES_KEY_OPERANDS(k) [k0] "i"(8 * (k)), [k1] "i"(8 * (k) + 8), [k2] "i"(8 * (k) + 16), \
+			    [k3] "i"(8 * (k) + 24)
 
 /*
- * Run one round text from state s to state d with the round keys at rk (u64 words). The
- * state variables must be the register variables the text names (see AES_STATE_REGS).
+ * Run one round text from state s to state d with round keys rk[k .. k + 3]. The state
+ * variables must be the register variables the text names (see AES_STATE_REGS).
  */
-#define AES_RUN(text, d, s, rk)                                                                \
+#define AES_RUN(text, d, s, rk, k)                                                             \
 	do {                                                                                   \
 		aes_key_ = (rk);                                                               \
 		asm(text                                                                       \
 		    : "=r"(d##0), "=r"(d##1), "=r"(d##2), "=r"(d##3), "+r"(s##0), "+r"(s##1),  \
 		      "+r"(s##2), "+r"(s##3), "+r"(aes_key_)                                   \
-		    : "r"(aes_tab_), AES_TABLE_OPERANDS);                                      \
+		    : "r"(aes_tab_), AES_TABLE_OPERANDS, AES_KEY_OPERANDS(k));                 \
 	} while (0)
 
-#define AES_ROUND_AB(rk) AES_RUN(AES_ROUND_TEXT(5, 6, 7, 8, 1, 2, 3, 4), b, a, rk)
-#define AES_ROUND_BA(rk) AES_RUN(AES_ROUND_TEXT(1, 2, 3, 4, 5, 6, 7, 8), a, b, rk)
+#define AES_ROUND_AB(rk, k) AES_RUN(AES_ROUND_TEXT(5, 6, 7, 8, 1, 2, 3, 4), b, a, rk, k)
+#define AES_ROUND_BA(rk, k) AES_RUN(AES_ROUND_TEXT(1, 2, 3, 4, 5, 6, 7, 8), a, b, rk, k)
 
 /*
  * The state registers of the texts above, the table base and the round-key pointer, for a
@@ -226,20 +229,20 @@ static const struct aes_table_lookup aes_table = {
  */
 #define AES_ROUNDS_FROM_3(rk, rounds)                                                          \
 	do {                                                                                   \
-		AES_ROUND_AB((rk) + 12);                                                       \
-		AES_ROUND_BA((rk) + 16);                                                       \
-		AES_ROUND_AB((rk) + 20);                                                       \
-		AES_ROUND_BA((rk) + 24);                                                       \
-		AES_ROUND_AB((rk) + 28);                                                       \
-		AES_ROUND_BA((rk) + 32);                                                       \
-		AES_ROUND_AB((rk) + 36);                                                       \
+		AES_ROUND_AB(rk, 12);                                                          \
+		AES_ROUND_BA(rk, 16);                                                          \
+		AES_ROUND_AB(rk, 20);                                                          \
+		AES_ROUND_BA(rk, 24);                                                          \
+		AES_ROUND_AB(rk, 28);                                                          \
+		AES_ROUND_BA(rk, 32);                                                          \
+		AES_ROUND_AB(rk, 36);                                                          \
 		if ((rounds) > 10) {                                                           \
-			AES_ROUND_BA((rk) + 40);                                               \
-			AES_ROUND_AB((rk) + 44);                                               \
-			AES_ROUND_BA((rk) + 48);                                               \
-			AES_ROUND_AB((rk) + 52);                                               \
+			AES_ROUND_BA(rk, 40);                                                  \
+			AES_ROUND_AB(rk, 44);                                                  \
+			AES_ROUND_BA(rk, 48);                                                  \
+			AES_ROUND_AB(rk, 52);                                                  \
 		}                                                                              \
-		AES_RUN(AES_LAST_ROUND_TEXT(1, 2, 3, 4, 5, 6, 7, 8), a, b, (rk) + AES_RK_LAST); \
+		AES_RUN(AES_LAST_ROUND_TEXT(1, 2, 3, 4, 5, 6, 7, 8), a, b, rk, AES_RK_LAST);    \
 	} while (0)
 
 /* Index of the last round's key in work->aes_rk, the same for both key sizes. */
@@ -326,11 +329,11 @@ static __noinline int aes_table_ctr_xor(struct dot11xdp_work *work, __u32 off, _
 	a3 = *(__u32 *)&work->aes_ctr[12] ^ (__u32)rk[3];
 	key15 = (__u32)rk[3] >> 24;
 	c0 = aes_table_entry(3, (first ^ key15) << 3);
-	AES_RUN(AES_FIRST_ROUND_TEXT(5, 6, 7, 8, 1, 2, 3, 4), b, a, rk + 4);
+	AES_RUN(AES_FIRST_ROUND_TEXT(5, 6, 7, 8, 1, 2, 3, 4), b, a, rk, 4);
 	c0 ^= b0;
 	/* Round 2 with column 0 zero, then the four entries of that zero taken out. */
 	b0 = 0;
-	AES_ROUND_BA(rk + 8);
+	AES_ROUND_BA(rk, 8);
 	d0 = a0 ^ aes_table_entry(0, 0);
 	d1 = a1 ^ aes_table_entry(3, 0);
 	d2 = a2 ^ aes_table_entry(2, 0);
@@ -405,8 +408,8 @@ static __noinline int aes_table_cbc_mac(struct dot11xdp_work *work, __u32 off, _
 		a1 = (__u32)(a1 ^ p[1] ^ rk[1]);
 		a2 = (__u32)(a2 ^ p[2] ^ rk[2]);
 		a3 = (__u32)(a3 ^ p[3] ^ rk[3]);
-		AES_RUN(AES_FIRST_ROUND_TEXT(5, 6, 7, 8, 1, 2, 3, 4), b, a, rk + 4);
-		AES_ROUND_BA(rk + 8);
+		AES_RUN(AES_FIRST_ROUND_TEXT(5, 6, 7, 8, 1, 2, 3, 4), b, a, rk, 4);
+		AES_ROUND_BA(rk, 8);
 		AES_ROUNDS_FROM_3(rk, rounds);
 		DOT11XDP_LOOP_STORE(work->aes_cursor, cur + 16);
 		DOT11XDP_LOOP_NEXT;
