@@ -7,8 +7,10 @@
  * bpf_dynptr_adjust() and make one bpf_crypto_encrypt() call per operation:
  *   aes_ctr_xor -> "ecb(aes)" over counter blocks it writes to a scratch field, then XOR;
  *   aes_cbc_mac -> "cbc(aes)" with a zero IV, keeping the last output block.
- * The key's engine field (enum dot11xdp_engine) picks the implementation; the table engine is
- * the only one so far, and any other value fails every operation.
+ * The key's engine field (enum dot11xdp_engine) picks the implementation: aes_table.h, or
+ * aes_kfunc.h unless the including file sets DOT11XDP_KFUNC_ENGINE to 0 (a program for a
+ * kernel without the kfuncs, loaded through libbpf 1.1, must not contain their calls at
+ * all); any other value fails every operation.
  *
  * Every operation returns 0, or -1 when it could not run (unknown engine or key length, a
  * region outside the buffer, or a loop cut short by the kernel): callers treat -1 as a
@@ -24,6 +26,13 @@
 #include "aes_table.h"
 #include "work.h"
 
+#ifndef DOT11XDP_KFUNC_ENGINE
+#define DOT11XDP_KFUNC_ENGINE 1
+#endif
+#if DOT11XDP_KFUNC_ENGINE
+#include "aes_kfunc.h"
+#endif
+
 /* Byte offset of a field of struct dot11xdp_work: how the operations below name regions. */
 #define AES_WORK_OFF(field) ((__u32)__builtin_offsetof(struct dot11xdp_work, field))
 
@@ -32,6 +41,10 @@ static __always_inline int aes_begin(const struct dot11xdp_key *key, struct dot1
 {
 	if (key->engine == DOT11XDP_ENGINE_TABLE)
 		return aes_table_begin(key, work);
+#if DOT11XDP_KFUNC_ENGINE
+	if (key->engine == DOT11XDP_ENGINE_KFUNC)
+		return aes_kfunc_begin(key, work);
+#endif
 	return -1;
 }
 
@@ -45,6 +58,10 @@ static __always_inline int aes_ctr_xor(const struct dot11xdp_key *key, struct do
 {
 	if (key->engine == DOT11XDP_ENGINE_TABLE)
 		return aes_table_ctr_xor(work, off, nblocks);
+#if DOT11XDP_KFUNC_ENGINE
+	if (key->engine == DOT11XDP_ENGINE_KFUNC)
+		return aes_kfunc_ctr_xor(key, work, off, nblocks);
+#endif
 	return -1;
 }
 
@@ -57,6 +74,10 @@ static __always_inline int aes_cbc_mac(const struct dot11xdp_key *key, struct do
 {
 	if (key->engine == DOT11XDP_ENGINE_TABLE)
 		return aes_table_cbc_mac(work, off, nblocks);
+#if DOT11XDP_KFUNC_ENGINE
+	if (key->engine == DOT11XDP_ENGINE_KFUNC)
+		return aes_kfunc_cbc_mac(key, work, off, nblocks);
+#endif
 	return -1;
 }
 

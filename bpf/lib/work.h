@@ -34,6 +34,13 @@ struct dot11xdp_work {
 	__u64 aes_rk[DOT11XDP_AES_RK_WORDS]; /* table engine: this frame's round keys */
 	__u32 aes_rounds;		/* table engine: 10 or 14 */
 	__u32 aes_cursor;		/* loop index of a bulk op, kept in memory (see loop.h) */
+	/* kfunc engine (aes_kfunc.h): the key's generation, read once per frame by aes_begin. */
+	__u64 aes_kfunc_generation;
+	/*
+	 * kfunc engine: a CBC-MAC's zero IV, then the blocks of one bulk op (counter blocks
+	 * turned keystream, or the CBC output); its kfuncs take map memory, not the stack.
+	 */
+	__u8 aes_kfunc_scratch[16 + DOT11XDP_CCM_HEAD_MAX + DOT11XDP_BODY_MAX];
 };
 
 _Static_assert(__builtin_offsetof(struct dot11xdp_work, body) ==
@@ -47,5 +54,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct dot11xdp_work);
 } dot11xdp_work SEC(".maps");
+
+/* This CPU's work buffer, as a map value (what bpf_dynptr_from_mem() requires). */
+static __always_inline struct dot11xdp_work *work_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&dot11xdp_work, &zero);
+}
 
 #endif

@@ -27,6 +27,7 @@
 #define DOT11XDP_MAP_STATS "dot11xdp_stats"
 #define DOT11XDP_MAP_PEERS "dot11xdp_peers"
 #define DOT11XDP_MAP_CONFIG "dot11xdp_config"
+#define DOT11XDP_MAP_CRYPTO "dot11xdp_crypto"
 
 #define DOT11XDP_KEYS_DEFAULT 4096
 #define DOT11XDP_KEYS_MAX 1000000
@@ -101,6 +102,23 @@ struct dot11xdp_key {
 	struct dot11xdp_key_material material;
 };
 
+/*
+ * The kfunc engine keeps a key's kernel AES contexts in dot11xdp_crypto, keyed by the key's
+ * generation (unique system-wide): they cannot live in dot11xdp_key, as a whole-element
+ * update from user space cannot carry kptrs. A replacement key's contexts are created under
+ * its new generation, beside the old ones, before dot11xdp_keys switches to it.
+ *
+ * Context (ctx_in) of the SEC("syscall") programs that create and destroy an entry of
+ * dot11xdp_crypto; they return 0 or a negative errno. The key travels only here, never
+ * through a readable map, and the create program zeroes it in the context it returns.
+ */
+struct dot11xdp_crypto_args {
+	__u64 generation; /* dot11xdp_key.generation of the key the contexts belong to */
+	__u8 tk[DOT11XDP_TK_MAX];
+	__u32 tk_len; /* 16 or 32 */
+	__u32 pad;
+};
+
 /* Outcome of one received frame. Each has its counter in struct dot11xdp_rx_stats, in this order. */
 enum dot11xdp_rx_outcome {
 	DOT11XDP_RX_DECRYPTED = 0, /* MIC verified, plaintext delivered */
@@ -145,7 +163,13 @@ enum dot11xdp_config_flags {
 };
 
 enum dot11xdp_output {
-	DOT11XDP_OUTPUT_PASS = 0, /* XDP_PASS the plaintext 802.11 frame */
+	DOT11XDP_OUTPUT_PASS = 0,  /* XDP_PASS the plaintext 802.11 frame */
+	/*
+	 * XDP_PASS Ethernet frames only: decrypted data frames, and unprotected ones with an
+	 * LLC/SNAP body, become 802.3; every other frame is counted and dropped. For offline
+	 * decryption (dot11xdp decrypt --ether); live Ethernet output needs a redirect.
+	 */
+	DOT11XDP_OUTPUT_ETHER = 1,
 };
 
 /* Value of the single-entry dot11xdp_config array. */

@@ -1,0 +1,869 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Adapters: attach the receive program to an interface (or reuse an attachment another
+ * process made), pin its maps, open an offline instance, close and detach.
+ *
+ * Pin layout: <pin_root>/<ifname>/<map name>, directories mode 0700, files 0600. The
+ * pinned maps outlive the loader: a second open (another process, the CLI) finds the
+ * program attached to the interface and using the pinned key map, and reuses the maps
+ * without reloading anything. Pins left without a program (the program was unloaded by
+ * other means) are reused by the next attach, keys included. Opens and detaches of every
+ * process are serialised by an flock() on <pin_root>.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+
+#include "decrypt.skel.h"
+#include "internal.h"
+
+#define RX_PROG_NAME "xdp_decrypt"
+
+/* The options a caller passed, read within its opts->sz (libbpf's forward compatibility). */
+struct open_args {
+	enum dot11xdp_xdp_mode mode;
+	__u32 key_table_size;
+	const char *pin_root;
+	bool no_attach;
+	bool read_only;
+};
+
+static int parse_opts(const struct dot11xdp_open_opts *opts, struct open_args *args)
+{
+	memset(args, 0, sizeof(*args));
+	args->pin_root = DOT11XDP_PIN_ROOT;
+	if (!opts)
+		return 0;
+	if (opts->sz < offsetof(struct dot11xdp_open_opts, mode))
+		return -EINVAL;
+	/* Fields this library does not know must be zero. */
+	for (size_t i = sizeof(*opts); i < opts->sz; i++)
+		if (((const char *)opts)[i])
+			return -EINVAL;
+#define OPT(field)                                                                             \
+	(opts->sz >= offsetof(struct dot11xdp_open_opts, field) + sizeof(opts->field))
+	if (OPT(mode))
+		args->mode = opts->mode;
+	if (OPT(key_table_size))
+		args->key_table_size = opts->key_table_size;
+	if (OPT(pin_root) && opts->pin_root)
+		args->pin_root = opts->pin_root;
+	if (OPT(no_attach))
+		args->no_attach = opts->no_attach;
+	if (OPT(read_only))
+		args->read_only = opts->read_only;
+#undef OPT
+	if (args->mode != DOT11XDP_MODE_SKB && args->mode != DOT11XDP_MODE_NATIVE) {
+		pr_warn("unknown XDP mode %d\n", args->mode);
+		return -EINVAL;
+	}
+	if (args->key_table_size > DOT11XDP_KEYS_MAX) {
+		pr_warn("key table size %u is above the maximum, %u\n", args->key_table_size,
+			DOT11XDP_KEYS_MAX);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct dot11xdp_adapter *adapter_new(void)
+{
+	struct dot11xdp_adapter *adapter = calloc(1, sizeof(*adapter));
+
+	if (!adapter)
+		return NULL;
+	pthread_mutex_init(&adapter->write_lock, NULL);
+	adapter->pin_dir_fd = -1;
+	adapter->keys_fd = -1;
+	adapter->stats_fd = -1;
+	adapter->peers_fd = -1;
+	adapter->config_fd = -1;
+	adapter->prog_fd = -1;
+	return adapter;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void dot11xdp_adapter_free(struct dot11xdp_adapter *adapter)
+{
+	close_fd(&adapter->pin_dir_fd);
+	close_fd(&adapter->keys_fd);
+	close_fd(&adapter->stats_fd);
+	close_fd(&adapter->peers_fd);
+	close_fd(&adapter->config_fd);
+	close_fd(&adapter->prog_fd);
+	pthread_mutex_destroy(&adapter->write_lock);
+	free(adapter);
+}
+
+static int map_info(int fd, struct bpf_map_info *info)
+{
+	__u32 len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	return bpf_obj_get_info_by_fd(fd, info, &len) ? -errno : 0;
+}
+
+/* A dup() the adapter owns, away from the skeleton that is about to be destroyed. */
+static int dup_fd(int fd)
+{
+	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+
+	return copy < 0 ? -errno : copy;
+}
+
+/* The four map fds, and the facts the rest of the library reads from them. */
+static int adopt_maps(struct dot11xdp_adapter *adapter, int keys, int stats, int peers,
+		      int config)
+{
+	struct bpf_map_info info;
+	int err;
+
+	adapter->keys_fd = keys;
+	adapter->stats_fd = stats;
+	adapter->peers_fd = peers;
+	adapter->config_fd = config;
+	if (keys < 0 || stats < 0 || peers < 0 || config < 0)
+		return -EBADF;
+	err = map_info(keys, &info);
+	if (err)
+		return err;
+	if (info.key_size != sizeof(struct dot11xdp_key_id) ||
+	    info.value_size != sizeof(struct dot11xdp_key)) {
+		pr_warn("the key map has %u-byte keys and %u-byte values, this library %zu and "
+			"%zu: it was made by another version of dot11xdp; detach it first\n",
+			info.key_size, info.value_size, sizeof(struct dot11xdp_key_id),
+			sizeof(struct dot11xdp_key));
+		return -EPROTO;
+	}
+	adapter->keys_map_id = info.id;
+	adapter->key_table_size = info.max_entries;
+	return 0;
+}
+
+/* Read-only adapters swap every map fd for a read-only one: the kernel then refuses writes. */
+static int reopen_read_only(int *fd)
+{
+	LIBBPF_OPTS(bpf_get_fd_by_id_opts, opts, .open_flags = BPF_F_RDONLY);
+	struct bpf_map_info info;
+	int err, ro;
+
+	err = map_info(*fd, &info);
+	if (err)
+		return err;
+	ro = bpf_map_get_fd_by_id_opts(info.id, &opts);
+	if (ro < 0)
+		return -errno;
+	close(*fd);
+	*fd = ro;
+	return 0;
+}
+
+static int make_read_only(struct dot11xdp_adapter *adapter)
+{
+	int err;
+
+	adapter->read_only = true;
+	err = reopen_read_only(&adapter->keys_fd);
+	if (!err)
+		err = reopen_read_only(&adapter->stats_fd);
+	if (!err)
+		err = reopen_read_only(&adapter->peers_fd);
+	if (!err)
+		err = reopen_read_only(&adapter->config_fd);
+	return err;
+}
+
+/*
+ * Check the settings' ABI, and write the defaults into a config nobody wrote yet (a fresh
+ * map, or a loader that died between attach and this write).
+ */
+static int check_config(struct dot11xdp_adapter *adapter, const char *where)
+{
+	struct dot11xdp_config config;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(adapter->config_fd, &zero, &config))
+		return -errno;
+	if (config.abi_version == DOT11XDP_ABI_VERSION)
+		return 0;
+	if (config.abi_version) {
+		pr_warn("the maps %s are from dot11xdp ABI version %u, this library speaks %u; "
+			"detach it first\n", where, config.abi_version, DOT11XDP_ABI_VERSION);
+		return -EPROTO;
+	}
+	memset(&config, 0, sizeof(config));
+	config.abi_version = DOT11XDP_ABI_VERSION;
+	config.output = DOT11XDP_OUTPUT_PASS;
+	config.engine = DOT11XDP_ENGINE_TABLE;
+	return bpf_map_update_elem(adapter->config_fd, &zero, &config, BPF_ANY) ? -errno : 0;
+}
+
+static int pin_path(char *buf, size_t size, const char *dir, const char *name)
+{
+	return snprintf(buf, size, "%s/%s", dir, name) >= (int)size ? -ENAMETOOLONG : 0;
+}
+
+/* Opens a pin of the adapter's directory; -ENOENT when it is not there. */
+static int open_pin(const struct dot11xdp_adapter *adapter, const char *name)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	err = pin_path(path, sizeof(path), adapter->pin_dir, name);
+	if (err)
+		return err;
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
+}
+
+static bool prog_uses_map(int prog_fd, __u32 map_id)
+{
+	struct bpf_prog_info info;
+	__u32 ids[64], len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
+	info.map_ids = (__u64)(unsigned long)ids;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return false;
+	for (__u32 i = 0; i < info.nr_map_ids && i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (ids[i] == map_id)
+			return true;
+	return false;
+}
+
+/*
+ * The program on ifindex that uses the key map map_id (the dispatcher's component, or the
+ * one program without a dispatcher), as a libxdp program; mp holds it. NULL when none.
+ */
+static struct xdp_program *find_rx_prog(int ifindex, __u32 map_id, struct xdp_multiprog **mpp)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
+	struct xdp_program *prog = NULL;
+
+	*mpp = NULL;
+	if (libxdp_get_error(mp))
+		return NULL;
+	if (xdp_multiprog__is_legacy(mp)) {
+		prog = xdp_multiprog__main_prog(mp);
+		if (prog && !prog_uses_map(xdp_program__fd(prog), map_id))
+			prog = NULL;
+	} else {
+		while ((prog = xdp_multiprog__next_prog(prog, mp)))
+			if (prog_uses_map(xdp_program__fd(prog), map_id))
+				break;
+	}
+	if (!prog) {
+		xdp_multiprog__close(mp);
+		return NULL;
+	}
+	*mpp = mp;
+	return prog;
+}
+
+static enum dot11xdp_xdp_mode mode_from_libxdp(enum xdp_attach_mode mode)
+{
+	return mode == XDP_MODE_NATIVE ? DOT11XDP_MODE_NATIVE : DOT11XDP_MODE_SKB;
+}
+
+/* The pinned maps besides the key map, in the order adopt_maps() takes them. */
+static const char *const other_maps[] = { DOT11XDP_MAP_STATS, DOT11XDP_MAP_PEERS,
+					  DOT11XDP_MAP_CONFIG };
+
+/* Pin again a map of the running program whose pin was removed by hand. */
+static int repin_from_prog(const struct dot11xdp_adapter *adapter, int prog_fd, const char *name)
+{
+	struct bpf_prog_info info;
+	__u32 ids[64], len = sizeof(info);
+	char path[PATH_MAX];
+	int err;
+
+	err = pin_path(path, sizeof(path), adapter->pin_dir, name);
+	if (err)
+		return err;
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
+	info.map_ids = (__u64)(unsigned long)ids;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	for (__u32 i = 0; i < info.nr_map_ids && i < sizeof(ids) / sizeof(ids[0]); i++) {
+		struct bpf_map_info map;
+		int fd = bpf_map_get_fd_by_id(ids[i]);
+
+		if (fd < 0)
+			continue;
+		if (map_info(fd, &map) || strcmp(map.name, name)) {
+			close(fd);
+			continue;
+		}
+		if (bpf_obj_pin(fd, path) || chmod(path, 0600)) {
+			err = -errno;
+			close(fd);
+			return err;
+		}
+		pr_info("pinned %s again from the running program\n", path);
+		return fd;
+	}
+	return -ENOENT;
+}
+
+/*
+ * Reuse the pinned maps. Returns 0 with the program found attached (prog_id set; pins
+ * removed by hand are restored from it) or, for pins the program no longer uses, 0 with
+ * prog_id 0; -ENOENT when there is no key map pin; -EUCLEAN for an incomplete set of pins
+ * no program uses (an attach completes it: libbpf creates the missing maps).
+ */
+static int reuse_pins(struct dot11xdp_adapter *adapter)
+{
+	struct xdp_multiprog *mp = NULL;
+	struct xdp_program *prog = NULL;
+	struct bpf_map_info info;
+	int keys, fds[3], err;
+
+	keys = open_pin(adapter, DOT11XDP_MAP_KEYS);
+	if (keys < 0)
+		return keys;
+	err = map_info(keys, &info);
+	if (err) {
+		close(keys);
+		return err;
+	}
+	adapter->keys_map_id = info.id;
+	adapter->key_table_size = info.max_entries;
+	prog = find_rx_prog(adapter->ifindex, info.id, &mp);
+	for (int i = 0; i < 3; i++) {
+		fds[i] = open_pin(adapter, other_maps[i]);
+		if (fds[i] == -ENOENT && prog)
+			fds[i] = repin_from_prog(adapter, xdp_program__fd(prog), other_maps[i]);
+	}
+	err = adopt_maps(adapter, keys, fds[0], fds[1], fds[2]);
+	if (err == -EBADF) {
+		/* Keep only real fds, for the adapter's cleanup. */
+		if (adapter->stats_fd < 0)
+			adapter->stats_fd = -1;
+		if (adapter->peers_fd < 0)
+			adapter->peers_fd = -1;
+		if (adapter->config_fd < 0)
+			adapter->config_fd = -1;
+		err = -EUCLEAN;
+	}
+	if (err == -EUCLEAN && prog) {
+		/* Never attach a second instance beside the running one. */
+		pr_warn("the maps of the program attached to %s cannot be pinned again in %s; "
+			"unload it (xdp-loader unload %s --all)\n", adapter->ifname,
+			adapter->pin_dir, adapter->ifname);
+		err = -ENOTRECOVERABLE;
+	}
+	if (!err && prog) {
+		adapter->prog_fd = dup_fd(xdp_program__fd(prog));
+		adapter->prog_id = xdp_program__id(prog);
+		adapter->mode = mode_from_libxdp(xdp_multiprog__attach_mode(mp));
+		if (adapter->prog_fd < 0)
+			err = adapter->prog_fd;
+	}
+	xdp_multiprog__close(mp);
+	return err;
+}
+
+/* A one-line reason for a failed attach, with what to do about it. */
+static void explain_attach_error(const struct dot11xdp_adapter *adapter, int err)
+{
+	const char *hint = "";
+	char msg[128];
+
+	libxdp_strerror(err, msg, sizeof(msg));
+	switch (-err) {
+	case EPERM:
+	case EACCES:
+		hint = " (needs root: CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN)";
+		break;
+	case EOPNOTSUPP:
+		hint = adapter->mode == DOT11XDP_MODE_NATIVE
+			       ? " (the driver has no native XDP: use skb mode)"
+			       : " (the interface does not take XDP programs)";
+		break;
+	case EBUSY:
+	case EEXIST:
+		hint = " (another XDP program is attached: see xdp-loader status, unload it first)";
+		break;
+	case EINVAL:
+		hint = " (if the verifier refused the program, enable verbose logging for its log)";
+		break;
+	}
+	pr_warn("cannot attach the receive program to %s: %s%s\n", adapter->ifname, msg, hint);
+}
+
+static void set_map_sizes(struct decrypt_bpf *skel, __u32 key_table_size)
+{
+	bpf_map__set_max_entries(skel->maps.dot11xdp_keys, key_table_size);
+	bpf_map__set_max_entries(skel->maps.dot11xdp_peers, key_table_size);
+}
+
+/* Pinned maps are root's alone; bpffs already pins 0600 under a 0022 umask, make sure. */
+static int protect_pins(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *ent;
+	int err = 0;
+
+	if (!d)
+		return -errno;
+	while ((ent = readdir(d)))
+		if (ent->d_type == DT_REG && fchmodat(dirfd(d), ent->d_name, 0600, 0) && !err)
+			err = -errno;
+	closedir(d);
+	return err;
+}
+
+/* Remove every pin in dir, then dir: it is private to one interface's adapter. */
+static int remove_pins(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *ent;
+	int err = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((ent = readdir(d))) {
+		if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."))
+			continue;
+		if (unlinkat(dirfd(d), ent->d_name, 0) && errno != ENOENT && !err)
+			err = -errno;
+	}
+	closedir(d);
+	if (rmdir(dir) && errno != ENOENT && !err)
+		err = -errno;
+	return err;
+}
+
+static int detach_prog(struct dot11xdp_adapter *adapter)
+{
+	struct xdp_multiprog *mp;
+	struct xdp_program *prog;
+	int ifindex, err;
+
+	/* The name may now belong to a new interface: find the program by its key map. */
+	ifindex = if_nametoindex(adapter->ifname);
+	if (!ifindex)
+		return 0;
+	prog = find_rx_prog(ifindex, adapter->keys_map_id, &mp);
+	if (!prog)
+		return 0;
+	err = xdp_program__detach(prog, ifindex, xdp_multiprog__attach_mode(mp), 0);
+	xdp_multiprog__close(mp);
+	if (err)
+		pr_warn("cannot detach the receive program from %s: %s\n", adapter->ifname,
+			strerror(-err));
+	return err;
+}
+
+/* Load a new instance, pinning (or reusing pinned) maps, and attach it through libxdp. */
+static int attach_new(struct dot11xdp_adapter *adapter, const struct open_args *args,
+		      __u32 pinned_size)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = adapter->pin_dir);
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, xdp_opts, .prog_name = RX_PROG_NAME);
+	struct xdp_program *prog = NULL;
+	struct decrypt_bpf *skel;
+	int err;
+
+	skel = decrypt_bpf__open_opts(&open_opts);
+	if (!skel) {
+		err = -errno;
+		pr_warn("cannot open the receive program: %s\n", strerror(errno));
+		return err;
+	}
+	set_map_sizes(skel, args->key_table_size ? args->key_table_size
+			    : pinned_size	     ? pinned_size
+						     : DOT11XDP_KEYS_DEFAULT);
+
+	xdp_opts.obj = skel->obj;
+	prog = xdp_program__create(&xdp_opts);
+	err = libxdp_get_error(prog);
+	if (err) {
+		prog = NULL;
+		pr_warn("cannot prepare the receive program for libxdp: %s\n", strerror(-err));
+		goto out;
+	}
+	/*
+	 * libxdp loads the program as a component of its multi-program dispatcher, or, where
+	 * the kernel refuses the dispatcher (no BPF trampolines), as the interface's only
+	 * program. Either way `xdp-loader status` lists it. Loading pins the maps by name.
+	 */
+	err = xdp_program__attach(prog, adapter->ifindex,
+				  adapter->mode == DOT11XDP_MODE_NATIVE ? XDP_MODE_NATIVE
+									: XDP_MODE_SKB,
+				  0);
+	if (err) {
+		explain_attach_error(adapter, err);
+		goto out;
+	}
+	err = adopt_maps(adapter, dup_fd(bpf_map__fd(skel->maps.dot11xdp_keys)),
+			 dup_fd(bpf_map__fd(skel->maps.dot11xdp_stats)),
+			 dup_fd(bpf_map__fd(skel->maps.dot11xdp_peers)),
+			 dup_fd(bpf_map__fd(skel->maps.dot11xdp_config)));
+	if (!err) {
+		adapter->prog_fd = dup_fd(xdp_program__fd(prog));
+		adapter->prog_id = xdp_program__id(prog);
+		err = adapter->prog_fd < 0 ? adapter->prog_fd : 0;
+	}
+	if (!err)
+		err = check_config(adapter, adapter->pin_dir);
+	if (!err)
+		err = protect_pins(adapter->pin_dir);
+	if (err) {
+		pr_warn("cannot set up the maps of %s: %s\n", adapter->ifname, strerror(-err));
+		xdp_program__detach(prog, adapter->ifindex,
+				    adapter->mode == DOT11XDP_MODE_NATIVE ? XDP_MODE_NATIVE
+									  : XDP_MODE_SKB,
+				    0);
+	}
+out:
+	xdp_program__close(prog);
+	decrypt_bpf__destroy(skel);
+	return err;
+}
+
+static int check_ifname(const char *ifname)
+{
+	size_t len = ifname ? strlen(ifname) : 0;
+
+	/* The name becomes a directory name under the pin root. */
+	if (!len || len >= IF_NAMESIZE || strchr(ifname, '/') || !strcmp(ifname, ".") ||
+	    !strcmp(ifname, "..")) {
+		pr_warn("'%s' is not an interface name\n", ifname ? ifname : "(null)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void close_maps(struct dot11xdp_adapter *adapter)
+{
+	close_fd(&adapter->keys_fd);
+	close_fd(&adapter->stats_fd);
+	close_fd(&adapter->peers_fd);
+	close_fd(&adapter->config_fd);
+}
+
+static int open_live(struct dot11xdp_adapter *adapter, const struct open_args *args)
+{
+	__u32 pinned_size = 0;
+	int root_fd, err;
+
+	err = dot11xdp_bpffs_prepare(args->pin_root);
+	if (err)
+		return err;
+	root_fd = dot11xdp_dir_lock(args->pin_root, LOCK_EX);
+	if (root_fd < 0) {
+		pr_warn("cannot lock %s: %s\n", args->pin_root, strerror(-root_fd));
+		return root_fd;
+	}
+
+	err = reuse_pins(adapter);
+	if (!err && adapter->prog_id) {
+		pr_debug("%s: reusing the attached program %u\n", adapter->ifname,
+			 adapter->prog_id);
+		err = check_config(adapter, adapter->pin_dir);
+		goto out;
+	}
+	if (args->no_attach) {
+		/* Pins without a program open too: their keys reach the program it attaches. */
+		if (!err)
+			err = check_config(adapter, adapter->pin_dir);
+		else if (err == -ENOENT)
+			pr_warn("dot11xdp is not attached to %s (no pins in %s)\n", adapter->ifname,
+				adapter->pin_dir);
+		else if (err == -EUCLEAN)
+			pr_warn("the pins in %s are incomplete and no program uses them: attach %s "
+				"again to complete them\n", adapter->pin_dir, adapter->ifname);
+		goto out;
+	}
+	if (!err || err == -EUCLEAN) {
+		/* Pins without a program: the new program reuses them, so they must fit it. */
+		err = err ? 0 : check_config(adapter, adapter->pin_dir);
+		if (err)
+			goto out;
+		pinned_size = adapter->key_table_size;
+		if (args->key_table_size && args->key_table_size != pinned_size) {
+			pr_warn("the pinned key table in %s holds %u keys, not %u: detach %s first "
+				"to resize it\n", adapter->pin_dir, pinned_size,
+				args->key_table_size, adapter->ifname);
+			err = -EEXIST;
+			goto out;
+		}
+	} else if (err != -ENOENT) {
+		goto out;
+	}
+	close_maps(adapter);
+
+	err = dot11xdp_mkdir_private(adapter->pin_dir);
+	if (err) {
+		pr_warn("cannot create pin directory %s: %s\n", adapter->pin_dir, strerror(-err));
+		goto out;
+	}
+	err = attach_new(adapter, args, pinned_size);
+	/* A failed first attach leaves no pins behind; reused pins stay as they were. */
+	if (err && !pinned_size)
+		remove_pins(adapter->pin_dir);
+out:
+	close(root_fd);
+	return err;
+}
+
+struct dot11xdp_adapter *dot11xdp_adapter__open(const char *ifname,
+						 const struct dot11xdp_open_opts *opts)
+{
+	struct dot11xdp_adapter *adapter;
+	struct open_args args;
+	int err;
+
+	err = parse_opts(opts, &args);
+	if (!err)
+		err = check_ifname(ifname);
+	if (err)
+		return dot11xdp_err_ptr(err);
+	adapter = adapter_new();
+	if (!adapter)
+		return dot11xdp_err_ptr(-ENOMEM);
+	snprintf(adapter->ifname, sizeof(adapter->ifname), "%s", ifname);
+	adapter->mode = args.mode;
+	adapter->ifindex = if_nametoindex(ifname);
+	if (!adapter->ifindex) {
+		err = -errno;
+		pr_warn("no interface named %s%s\n", ifname,
+			err == -ENODEV ? " in this network namespace" : "");
+		goto err;
+	}
+	if (snprintf(adapter->pin_dir, sizeof(adapter->pin_dir), "%s/%s", args.pin_root, ifname) >=
+	    (int)sizeof(adapter->pin_dir)) {
+		err = -ENAMETOOLONG;
+		goto err;
+	}
+
+	dot11xdp_log_enter();
+	err = open_live(adapter, &args);
+	dot11xdp_log_leave();
+	if (err)
+		goto err;
+
+	adapter->pin_dir_fd = open(adapter->pin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (adapter->pin_dir_fd < 0) {
+		err = -errno;
+		goto err;
+	}
+	if (args.read_only) {
+		err = make_read_only(adapter);
+		if (err)
+			goto err;
+	}
+	err = dot11xdp_handle_register(adapter);
+	if (err)
+		goto err;
+	return adapter;
+err:
+	dot11xdp_adapter_free(adapter);
+	return dot11xdp_err_ptr(err);
+}
+
+struct dot11xdp_adapter *dot11xdp_adapter__open_offline(const struct dot11xdp_open_opts *opts)
+{
+	struct dot11xdp_adapter *adapter;
+	struct decrypt_bpf *skel;
+	struct open_args args;
+	struct bpf_map *map;
+	int err;
+
+	err = parse_opts(opts, &args);
+	if (err)
+		return dot11xdp_err_ptr(err);
+	adapter = adapter_new();
+	if (!adapter)
+		return dot11xdp_err_ptr(-ENOMEM);
+	adapter->offline = true;
+
+	dot11xdp_log_enter();
+	skel = decrypt_bpf__open();
+	if (!skel) {
+		err = -errno;
+		pr_warn("cannot open the receive program: %s\n", strerror(errno));
+		goto out;
+	}
+	/* Private maps: nothing pinned, nothing shared with a live adapter. */
+	bpf_object__for_each_map(map, skel->obj)
+		bpf_map__set_pin_path(map, NULL);
+	skel->rodata->report_outcome = true;
+	set_map_sizes(skel, args.key_table_size ? args.key_table_size : DOT11XDP_KEYS_DEFAULT);
+	err = decrypt_bpf__load(skel);
+	if (err) {
+		pr_warn("cannot load the receive program: %s%s\n", strerror(-err),
+			err == -EPERM ? " (needs root: CAP_BPF and CAP_SYS_ADMIN)"
+				      : " (enable verbose logging for the verifier log)");
+		goto out;
+	}
+	err = adopt_maps(adapter, dup_fd(bpf_map__fd(skel->maps.dot11xdp_keys)),
+			 dup_fd(bpf_map__fd(skel->maps.dot11xdp_stats)),
+			 dup_fd(bpf_map__fd(skel->maps.dot11xdp_peers)),
+			 dup_fd(bpf_map__fd(skel->maps.dot11xdp_config)));
+	if (!err) {
+		adapter->prog_fd = dup_fd(bpf_program__fd(skel->progs.xdp_decrypt));
+		err = adapter->prog_fd < 0 ? adapter->prog_fd : 0;
+	}
+	if (!err) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(adapter->prog_fd, &info, &len))
+			err = -errno;
+		adapter->prog_id = info.id;
+	}
+	if (!err)
+		err = check_config(adapter, "of the offline program");
+	if (!err && args.read_only)
+		err = make_read_only(adapter);
+out:
+	decrypt_bpf__destroy(skel);
+	dot11xdp_log_leave();
+	if (!err)
+		err = dot11xdp_handle_register(adapter);
+	if (err) {
+		dot11xdp_adapter_free(adapter);
+		return dot11xdp_err_ptr(err);
+	}
+	return adapter;
+}
+
+void dot11xdp_adapter__close(struct dot11xdp_adapter *adapter)
+{
+	if (adapter && dot11xdp_handle_unregister(adapter))
+		dot11xdp_adapter_free(adapter);
+}
+
+int dot11xdp_adapter__detach(struct dot11xdp_adapter *adapter)
+{
+	char pin_root[PATH_MAX];
+	char *slash;
+	int root_fd, err, pins_fd;
+
+	if (!adapter)
+		return -EINVAL;
+	if (adapter->offline) {
+		dot11xdp_adapter__close(adapter);
+		return -EINVAL;
+	}
+	snprintf(pin_root, sizeof(pin_root), "%s", adapter->pin_dir);
+	slash = strrchr(pin_root, '/');
+	if (slash)
+		*slash = '\0';
+
+	dot11xdp_log_enter();
+	root_fd = dot11xdp_dir_lock(pin_root, LOCK_EX);
+	if (root_fd < 0) {
+		err = root_fd;
+		pr_warn("cannot lock %s: %s\n", pin_root, strerror(-err));
+		goto out;
+	}
+	err = detach_prog(adapter);
+	if (err)
+		goto unlock;
+	/* Only the pins of this attachment: a newer one may have replaced them. */
+	pins_fd = open_pin(adapter, DOT11XDP_MAP_KEYS);
+	if (pins_fd >= 0) {
+		struct bpf_map_info info;
+
+		if (!map_info(pins_fd, &info) && info.id == adapter->keys_map_id)
+			err = remove_pins(adapter->pin_dir);
+		close(pins_fd);
+	} else if (pins_fd == -ENOENT) {
+		/* Pins already gone; remove the directory if it is empty. */
+		if (rmdir(adapter->pin_dir) && errno != ENOENT && errno != ENOTEMPTY)
+			err = -errno;
+	}
+	if (err)
+		pr_warn("cannot remove the pins in %s: %s\n", adapter->pin_dir, strerror(-err));
+unlock:
+	close(root_fd);
+out:
+	dot11xdp_log_leave();
+	dot11xdp_adapter__close(adapter);
+	return err;
+}
+
+const char *dot11xdp_adapter__ifname(const struct dot11xdp_adapter *adapter)
+{
+	return adapter ? adapter->ifname : NULL;
+}
+
+const char *dot11xdp_adapter__pin_dir(const struct dot11xdp_adapter *adapter)
+{
+	return adapter ? adapter->pin_dir : NULL;
+}
+
+__u32 dot11xdp_adapter__prog_id(const struct dot11xdp_adapter *adapter)
+{
+	return adapter ? adapter->prog_id : 0;
+}
+
+enum dot11xdp_xdp_mode dot11xdp_adapter__mode(const struct dot11xdp_adapter *adapter)
+{
+	return adapter ? adapter->mode : DOT11XDP_MODE_SKB;
+}
+
+__u32 dot11xdp_adapter__key_table_size(const struct dot11xdp_adapter *adapter)
+{
+	return adapter ? adapter->key_table_size : 0;
+}
+
+void *dot11xdp_adapter__handle(const struct dot11xdp_adapter *adapter)
+{
+	return adapter ? (void *)adapter->handle : NULL;
+}
+
+int dot11xdp_adapter__config(struct dot11xdp_adapter *adapter, struct dot11xdp_config *config)
+{
+	__u32 zero = 0;
+
+	if (!adapter || !config)
+		return -EINVAL;
+	return bpf_map_lookup_elem(adapter->config_fd, &zero, config) ? -errno : 0;
+}
+
+int dot11xdp_adapter__set_output(struct dot11xdp_adapter *adapter, __u32 output)
+{
+	struct dot11xdp_config config;
+	__u32 zero = 0;
+	int err;
+
+	/* DOT11XDP_OUTPUT_PASS (0), and DOT11XDP_OUTPUT_ETHER (1) offline only: a live
+	 * interface would need a redirect to an Ethernet device, which this build lacks. */
+	if (!adapter || output > 1)
+		return -EINVAL;
+	if (output != DOT11XDP_OUTPUT_PASS && !adapter->offline)
+		return -EOPNOTSUPP;
+	err = dot11xdp_write_begin(adapter);
+	if (err)
+		return err;
+	if (bpf_map_lookup_elem(adapter->config_fd, &zero, &config)) {
+		err = -errno;
+	} else {
+		config.output = output;
+		if (bpf_map_update_elem(adapter->config_fd, &zero, &config, BPF_ANY))
+			err = -errno;
+	}
+	dot11xdp_write_end(adapter);
+	return err;
+}
