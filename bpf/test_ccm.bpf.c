@@ -7,7 +7,10 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-/* The table engine's test: no kfunc engine, so no pinned dot11xdp_crypto, and it loads on 6.1. */
+/*
+ * The table engine's test: no kfunc engine, so no pinned dot11xdp_crypto. Built with
+ * DOT11XDP_LOOP_BPF_LOOP (test_ccm_loop.bpf.c), it loads on kernels without may_goto too.
+ */
 #define DOT11XDP_KFUNC_ENGINE 0
 #include "lib/ccm.h"
 #include "test_ccm.h"

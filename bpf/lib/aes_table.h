@@ -298,6 +298,47 @@ static __always_inline __u64 aes_table_entry(int table, __u64 off)
 	return *(const __u64 *)((const __u8 *)aes_table.round[table] + (off & 0x7f8));
 }
 
+/* A CTR bulk op, as its loop steps see it. */
+struct aes_table_ctr {
+	struct dot11xdp_work *work;
+	__u64 c0, d0, d1, d2, d3; /* rounds 1 and 2 without the counter byte */
+	__u32 off, first, key15, failed;
+};
+
+/* One CTR block, the i-th: 0, or 1 (with l->failed set) to stop the loop. */
+static __always_inline long aes_table_ctr_step(struct aes_table_ctr *l, __u32 i)
+{
+	struct dot11xdp_work *work = l->work;
+	const __u64 *rk = work->aes_rk;
+	__u32 cur = l->off + 16 * i, *p;
+	AES_STATE_REGS;
+
+	/* Bounds the block for the verifier ("invalid access to map value"). */
+	if (i > 255 || cur > sizeof(*work) - 16) {
+		l->failed = 1;
+		return 1;
+	}
+	/* Round 1: the counter byte's entry; round 2: column 0's four. */
+	b0 = l->c0 ^ aes_table_entry(3, (((l->first + i) ^ l->key15) & 0xff) << 3);
+	a0 = l->d0;
+	a1 = l->d1;
+	a2 = l->d2;
+	a3 = l->d3;
+	aes_key_ = rk;
+	asm(AES_COLUMN(5, 1, 4, 3, 2, u64, t0, t1, t2, t3)
+	    : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(b0), "+r"(aes_key_)
+	    : "r"(aes_tab_), AES_TABLE_OPERANDS);
+	AES_ROUNDS_FROM_3(rk, work->aes_rounds);
+
+	p = (__u32 *)((__u8 *)work + cur);
+	p[0] ^= a0;
+	p[1] ^= a1;
+	p[2] ^= a2;
+	p[3] ^= a3;
+	return 0;
+}
+DOT11XDP_LOOP_CALLBACK(aes_table_ctr_step, struct aes_table_ctr)
+
 /*
  * CTR: XOR the keystream of the counter blocks aes_ctr, aes_ctr + 1, ... (the counter is
  * the block's last byte; the caller keeps it from wrapping) into nblocks blocks of work
@@ -312,65 +353,71 @@ static __always_inline __u64 aes_table_entry(int table, __u64 off)
 static __noinline int aes_table_ctr_xor(struct dot11xdp_work *work, __u32 off, __u32 nblocks)
 {
 	const __u64 *rk = work->aes_rk;
-	__u32 rounds = work->aes_rounds;
-	__u32 first = work->aes_ctr[15];
-	__u64 c0, d0, d1, d2, d3, key15;
-	__u32 end;
+	struct aes_table_ctr l = { .work = work, .off = off, .first = work->aes_ctr[15] };
 	AES_STATE_REGS;
 
-	if (nblocks > 256 - first || off > sizeof(*work))
+	if (nblocks > 256 - l.first || off > sizeof(*work))
 		return -1;
-	end = off + 16 * nblocks;
 
 	/* Round 1 of the first counter block, then take its counter byte's entry out of c0. */
 	a0 = *(__u32 *)&work->aes_ctr[0] ^ (__u32)rk[0];
 	a1 = *(__u32 *)&work->aes_ctr[4] ^ (__u32)rk[1];
 	a2 = *(__u32 *)&work->aes_ctr[8] ^ (__u32)rk[2];
 	a3 = *(__u32 *)&work->aes_ctr[12] ^ (__u32)rk[3];
-	key15 = (__u32)rk[3] >> 24;
-	c0 = aes_table_entry(3, (first ^ key15) << 3);
+	l.key15 = (__u32)rk[3] >> 24;
+	l.c0 = aes_table_entry(3, (l.first ^ l.key15) << 3);
 	AES_RUN(AES_FIRST_ROUND_TEXT(5, 6, 7, 8, 1, 2, 3, 4), b, a, rk, 4);
-	c0 ^= b0;
+	l.c0 ^= b0;
 	/* Round 2 with column 0 zero, then the four entries of that zero taken out. */
 	b0 = 0;
 	AES_ROUND_BA(rk, 8);
-	d0 = a0 ^ aes_table_entry(0, 0);
-	d1 = a1 ^ aes_table_entry(3, 0);
-	d2 = a2 ^ aes_table_entry(2, 0);
-	d3 = a3 ^ aes_table_entry(1, 0);
+	l.d0 = a0 ^ aes_table_entry(0, 0);
+	l.d1 = a1 ^ aes_table_entry(3, 0);
+	l.d2 = a2 ^ aes_table_entry(2, 0);
+	l.d3 = a3 ^ aes_table_entry(1, 0);
 
-	DOT11XDP_LOOP_STORE(work->aes_cursor, off);
-	for (;;) {
-		__u32 cur = DOT11XDP_LOOP_LOAD(work->aes_cursor);
-		__u32 *p;
-
-		if (cur >= end)
-			break;
-		/* Bounds the block for the verifier ("invalid access to map value"). */
-		if (cur > sizeof(*work) - 16)
-			break;
-		/* Round 1: the counter byte's entry; round 2: column 0's four. */
-		b0 = c0 ^ aes_table_entry(3, (((first + ((cur - off) >> 4)) ^ key15) & 0xff) << 3);
-		a0 = d0;
-		a1 = d1;
-		a2 = d2;
-		a3 = d3;
-		aes_key_ = rk;
-		asm(AES_COLUMN(5, 1, 4, 3, 2, u64, t0, t1, t2, t3)
-		    : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(b0), "+r"(aes_key_)
-		    : "r"(aes_tab_), AES_TABLE_OPERANDS);
-		AES_ROUNDS_FROM_3(rk, rounds);
-
-		p = (__u32 *)((__u8 *)work + cur);
-		p[0] ^= a0;
-		p[1] ^= a1;
-		p[2] ^= a2;
-		p[3] ^= a3;
-		DOT11XDP_LOOP_STORE(work->aes_cursor, cur + 16);
-		DOT11XDP_LOOP_NEXT;
-	}
-	return DOT11XDP_LOOP_LOAD(work->aes_cursor) == end ? 0 : -1;
+	if (DOT11XDP_LOOP_RUN(aes_table_ctr_step, &l, nblocks, work->aes_cursor) != nblocks ||
+	    l.failed)
+		return -1;
+	return 0;
 }
+
+/* A CBC-MAC bulk op, as its loop steps see it: the chaining value as column words. */
+struct aes_table_cbc {
+	struct dot11xdp_work *work;
+	__u64 m0, m1, m2, m3;
+	__u32 off, failed;
+};
+
+/* One CBC-MAC block, the i-th: 0, or 1 (with l->failed set) to stop the loop. */
+static __always_inline long aes_table_cbc_step(struct aes_table_cbc *l, __u32 i)
+{
+	struct dot11xdp_work *work = l->work;
+	const __u64 *rk = work->aes_rk;
+	__u32 cur = l->off + 16 * i;
+	const __u32 *p;
+	AES_STATE_REGS;
+
+	/* Bounds the block for the verifier ("invalid access to map value"). */
+	if (i > sizeof(*work) / 16 || cur > sizeof(*work) - 16) {
+		l->failed = 1;
+		return 1;
+	}
+	p = (const __u32 *)((const __u8 *)work + cur);
+	a0 = (__u32)(l->m0 ^ p[0] ^ rk[0]);
+	a1 = (__u32)(l->m1 ^ p[1] ^ rk[1]);
+	a2 = (__u32)(l->m2 ^ p[2] ^ rk[2]);
+	a3 = (__u32)(l->m3 ^ p[3] ^ rk[3]);
+	AES_RUN(AES_FIRST_ROUND_TEXT(5, 6, 7, 8, 1, 2, 3, 4), b, a, rk, 4);
+	AES_ROUND_BA(rk, 8);
+	AES_ROUNDS_FROM_3(rk, work->aes_rounds);
+	l->m0 = a0;
+	l->m1 = a1;
+	l->m2 = a2;
+	l->m3 = a3;
+	return 0;
+}
+DOT11XDP_LOOP_CALLBACK(aes_table_cbc_step, struct aes_table_cbc)
 
 /*
  * CBC-MAC: the last block of a CBC encryption with a zero IV over nblocks blocks of work
@@ -379,47 +426,17 @@ static __noinline int aes_table_ctr_xor(struct dot11xdp_work *work, __u32 off, _
  */
 static __noinline int aes_table_cbc_mac(struct dot11xdp_work *work, __u32 off, __u32 nblocks)
 {
-	const __u64 *rk = work->aes_rk;
-	__u32 rounds = work->aes_rounds;
-	__u32 end;
-	AES_STATE_REGS;
+	struct aes_table_cbc l = { .work = work, .off = off };
 
 	if (nblocks > sizeof(*work) / 16 || off > sizeof(*work))
 		return -1;
-	end = off + 16 * nblocks;
-
-	/* The chaining value lives in a, as column words. */
-	a0 = 0;
-	a1 = 0;
-	a2 = 0;
-	a3 = 0;
-	DOT11XDP_LOOP_STORE(work->aes_cursor, off);
-	for (;;) {
-		__u32 cur = DOT11XDP_LOOP_LOAD(work->aes_cursor);
-		const __u32 *p;
-
-		if (cur >= end)
-			break;
-		/* Bounds the block for the verifier ("invalid access to map value"). */
-		if (cur > sizeof(*work) - 16)
-			break;
-		p = (const __u32 *)((const __u8 *)work + cur);
-		a0 = (__u32)(a0 ^ p[0] ^ rk[0]);
-		a1 = (__u32)(a1 ^ p[1] ^ rk[1]);
-		a2 = (__u32)(a2 ^ p[2] ^ rk[2]);
-		a3 = (__u32)(a3 ^ p[3] ^ rk[3]);
-		AES_RUN(AES_FIRST_ROUND_TEXT(5, 6, 7, 8, 1, 2, 3, 4), b, a, rk, 4);
-		AES_ROUND_BA(rk, 8);
-		AES_ROUNDS_FROM_3(rk, rounds);
-		DOT11XDP_LOOP_STORE(work->aes_cursor, cur + 16);
-		DOT11XDP_LOOP_NEXT;
-	}
-	if (DOT11XDP_LOOP_LOAD(work->aes_cursor) != end)
+	if (DOT11XDP_LOOP_RUN(aes_table_cbc_step, &l, nblocks, work->aes_cursor) != nblocks ||
+	    l.failed)
 		return -1;
-	work->aes_mac[0] = a0;
-	work->aes_mac[1] = a1;
-	work->aes_mac[2] = a2;
-	work->aes_mac[3] = a3;
+	work->aes_mac[0] = l.m0;
+	work->aes_mac[1] = l.m1;
+	work->aes_mac[2] = l.m2;
+	work->aes_mac[3] = l.m3;
 	return 0;
 }
 
