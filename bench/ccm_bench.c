@@ -109,7 +109,8 @@ static double openssl_ns(int decrypt, const uint8_t *tk, size_t tk_len, size_t m
 }
 
 /* ns per BPF CCM operation, from BPF_PROG_TEST_RUN's average over many repeats. */
-static double bpf_ns(struct test_ccm_bpf *skel, int decrypt, size_t tk_len, size_t mic_len, size_t len)
+static double bpf_ns(struct test_ccm_bpf *skel, int decrypt, size_t tk_len, size_t mic_len,
+		     size_t len)
 {
 	static uint8_t pkt[sizeof(struct test_ccm_request) + BODY_MAX];
 	struct test_ccm_request *req = (void *)pkt;

@@ -132,7 +132,10 @@ static __always_inline int ccm_decrypt(const struct dot11xdp_key *key, struct do
 	if (!ccm_args_ok(aad_len, mic_len) || len < mic_len || len > DOT11XDP_BODY_MAX)
 		return -1;
 	clen = len - mic_len;
-	/* Bounds clen for the verifier, which loses it in the subtraction ("invalid access to map value"). */
+	/*
+	 * Bounds clen for the verifier, which loses it in the subtraction ("invalid access to
+	 * map value").
+	 */
 	if (clen > DOT11XDP_BODY_MAX - 8)
 		return -1;
 	nblocks = (clen + 15) / 16;
@@ -171,8 +174,9 @@ static __always_inline int ccm_decrypt(const struct dot11xdp_key *key, struct do
  * Returns 0 with work->body[0 .. len + mic_len) the ciphertext followed by the MIC, or -1
  * (body contents then unspecified).
  */
-static __always_inline int ccm_encrypt(const struct dot11xdp_key *key, struct dot11xdp_work *work, __u32 len,
-				       const __u8 *aad, __u32 aad_len, const __u8 *nonce, __u32 mic_len)
+static __always_inline int ccm_encrypt(const struct dot11xdp_key *key, struct dot11xdp_work *work,
+				       __u32 len, const __u8 *aad, __u32 aad_len, const __u8 *nonce,
+				       __u32 mic_len)
 {
 	__u64 *mic_block = (__u64 *)(work->body - 16), *mac = (__u64 *)work->aes_mac;
 	__u32 nblocks, nhead;
@@ -180,7 +184,10 @@ static __always_inline int ccm_encrypt(const struct dot11xdp_key *key, struct do
 
 	if (!ccm_args_ok(aad_len, mic_len) || len > DOT11XDP_BODY_MAX - mic_len)
 		return -1;
-	/* Bounds len for the verifier, which loses it in the subtraction ("invalid access to map value"). */
+	/*
+	 * Bounds len for the verifier, which loses it in the subtraction ("invalid access to
+	 * map value").
+	 */
 	if (len > DOT11XDP_BODY_MAX - 8)
 		return -1;
 	nblocks = (len + 15) / 16;
