@@ -292,9 +292,15 @@ static __always_inline int aes_table_begin(const struct dot11xdp_key *key,
 	return 0;
 }
 
-/* One table entry read from C (set-up code only; the rounds use the texts above). */
+/* One table entry read from C (outside the round texts above), off the entry's byte offset. */
 static __always_inline __u64 aes_table_entry(int table, __u64 off)
 {
+	/*
+	 * The mask is for the verifier: clang sees it is redundant and drops it, and 6.1's
+	 * verifier cannot bound the XOR of two bytes that off is made of ("R1 unbounded
+	 * memory access"). The empty asm keeps it.
+	 */
+	asm("" : "+r"(off));
 	return *(const __u64 *)((const __u8 *)aes_table.round[table] + (off & 0x7f8));
 }
 

@@ -84,10 +84,22 @@ static __always_inline __u32 ccm_head(struct dot11xdp_work *work, __u32 payload_
 	return nhead;
 }
 
+/*
+ * A length checked earlier, made unknown to the compiler so that the check the caller does
+ * next stays in the program: clang drops a check it can prove redundant, and 6.1's verifier
+ * loses the bounds of a 32-bit value once it has been spilled to the stack ("unbounded
+ * memory access").
+ */
+static __always_inline __u32 ccm_recheck(__u32 len)
+{
+	asm("" : "+r"(len));
+	return len;
+}
+
 /* Zero body[len .. next block boundary): CBC-MAC pads the last block with zeros. */
 static __always_inline void ccm_zero_pad(struct dot11xdp_work *work, __u32 len)
 {
-	__u32 used = len & 15, at = len & ~15U;
+	__u32 used = len & 15, at = ccm_recheck(len) & ~15U;
 	__u64 *block;
 
 	/* Bounds the block for the verifier ("invalid access to map value"); len fits body. */
@@ -207,6 +219,10 @@ static __always_inline int ccm_encrypt(const struct dot11xdp_key *key, struct do
 	mic_block[1] = mac[1];
 	ccm_counter_block(work, nonce, 0);
 	if (aes_ctr_xor(key, work, AES_WORK_OFF(body) - 16, 1 + nblocks))
+		return -1;
+	len = ccm_recheck(len);
+	/* Bounds the MIC for the verifier ("unbounded memory access"); checked on entry. */
+	if (len > DOT11XDP_BODY_MAX - 8)
 		return -1;
 	mic = (__u64 *)(work->body + len);
 	mic[0] = mic_block[0];
