@@ -77,7 +77,7 @@
 	F(0x41) F(0x99) F(0x2d) F(0x0f) F(0xb0) F(0x54) F(0xbb) F(0x16)
 
 #define AES_XTIME(s) ((((s) << 1) ^ (((s) >> 7) * 0x1b)) & 0xff)
-#define AES_LANES(r0, r1, r2, r3)                                                          \
+#define AES_LANES(r0, r1, r2, r3)                                                              \
 	((__u64)(r0) << 3 | (__u64)(r1) << 24 | (__u64)(r2) << 35 | (__u64)(r3) << 56)
 /* Round table k: S-box output s entering at row k, times MixColumns column k (2,1,1,3 rotated). */
 #define AES_ROUND0(s) AES_LANES(AES_XTIME(s), s, s, AES_XTIME(s) ^ (s)),
@@ -118,11 +118,12 @@ static const struct aes_table_lookup aes_table = {
  *   r9       aes_table
  *
  * One lookup is extract, add base, load, xor: the verifier bounds every extracted offset by
- * its mask or shift (at most 2047; reach_pad covers an 8-byte load there).
+ * its mask or shift (at most 2047; reach_pad covers an 8-byte load there). The texts read
+ * memory the compiler does not see (tables, round keys): hence their "memory" clobbers.
  */
-#define AES_LOOKUP(extract, src, acc, size, table)                                             \
+#define AES_LOOKUP(extract, acc, size, table)                                                  \
 	extract "r0 += r9\n\t"                                                                 \
-	"r0 = *(" #size " *)(r0 + %[" #table "])\n\t"                                         \
+	"r0 = *(" #size " *)(r0 + %[" #table "])\n\t"                                          \
 	"r" #acc " ^= r0\n\t"
 
 /*
@@ -131,20 +132,20 @@ static const struct aes_table_lookup aes_table = {
  * by a 32-bit shift, which drops the upper half); row 2 takes S itself.
  */
 #define AES_COLUMN(S, D0, D1, D2, D3, size, t0, t1, t2, t3)                                    \
-	AES_LOOKUP("r0 = r" #S "\n\tr0 &= 0x7f8\n\t", S, D0, size, t0)                        \
-	AES_LOOKUP("w0 = w" #S "\n\tw0 >>= 21\n\t", S, D1, size, t1)                          \
-	AES_LOOKUP("r0 = r" #S "\n\tr0 >>= 53\n\t", S, D3, size, t3)                          \
+	AES_LOOKUP("r0 = r" #S "\n\tr0 &= 0x7f8\n\t", D0, size, t0)                            \
+	AES_LOOKUP("w0 = w" #S "\n\tw0 >>= 21\n\t", D1, size, t1)                              \
+	AES_LOOKUP("r0 = r" #S "\n\tr0 >>= 53\n\t", D3, size, t3)                              \
 	"r" #S " >>= 32\n\t"                                                                   \
 	"r" #S " &= 0x7f8\n\t"                                                                 \
 	"r" #S " += r9\n\t"                                                                    \
-	"r" #S " = *(" #size " *)(r" #S " + %[" #t2 "])\n\t"                                  \
+	"r" #S " = *(" #size " *)(r" #S " + %[" #t2 "])\n\t"                                   \
 	"r" #D2 " ^= r" #S "\n\t"
 
 /* The same for an ordinary column word (first round): each byte shifted into place. */
 #define AES_WORD_COLUMN(S, D0, D1, D2, D3)                                                     \
-	AES_LOOKUP("r0 = r" #S "\n\tr0 <<= 3\n\tr0 &= 0x7f8\n\t", S, D0, u64, t0)             \
-	AES_LOOKUP("r0 = r" #S "\n\tr0 >>= 5\n\tr0 &= 0x7f8\n\t", S, D1, u64, t1)             \
-	AES_LOOKUP("r0 = r" #S "\n\tr0 >>= 13\n\tr0 &= 0x7f8\n\t", S, D2, u64, t2)            \
+	AES_LOOKUP("r0 = r" #S "\n\tr0 <<= 3\n\tr0 &= 0x7f8\n\t", D0, u64, t0)                 \
+	AES_LOOKUP("r0 = r" #S "\n\tr0 >>= 5\n\tr0 &= 0x7f8\n\t", D1, u64, t1)                 \
+	AES_LOOKUP("r0 = r" #S "\n\tr0 >>= 13\n\tr0 &= 0x7f8\n\t", D2, u64, t2)                \
 	"r" #S " >>= 21\n\t"                                                                   \
 	"r" #S " &= 0x7f8\n\t"                                                                 \
 	"r" #S " += r9\n\t"                                                                    \
@@ -193,7 +194,7 @@ static const struct aes_table_lookup aes_table = {
 	[l2] "i"(__builtin_offsetof(struct aes_table_lookup, last[1])),                        \
 	[l3] "i"(__builtin_offsetof(struct aes_table_lookup, last[1]) + 4)
 /* Byte offsets of round key words k .. k + 3, likewise. */
-#define AES_KEY_OPERANDS(k) [k0] "i"(8 * (k)), [k1] "i"(8 * (k) + 8), [k2] "i"(8 * (k) + 16), \
+#define AES_KEY_OPERANDS(k) [k0] "i"(8 * (k)), [k1] "i"(8 * (k) + 8), [k2] "i"(8 * (k) + 16),  \
 			    [k3] "i"(8 * (k) + 24)
 
 /*
@@ -206,7 +207,8 @@ static const struct aes_table_lookup aes_table = {
 		asm(text                                                                       \
 		    : "=r"(d##0), "=r"(d##1), "=r"(d##2), "=r"(d##3), "+r"(s##0), "+r"(s##1),  \
 		      "+r"(s##2), "+r"(s##3), "+r"(aes_key_)                                   \
-		    : "r"(aes_tab_), AES_TABLE_OPERANDS, AES_KEY_OPERANDS(k));                 \
+		    : "r"(aes_tab_), AES_TABLE_OPERANDS, AES_KEY_OPERANDS(k)                   \
+		    : "memory");                                                               \
 	} while (0)
 
 #define AES_ROUND_AB(rk, k) AES_RUN(AES_ROUND_TEXT(5, 6, 7, 8, 1, 2, 3, 4), b, a, rk, k)
@@ -219,7 +221,7 @@ static const struct aes_table_lookup aes_table = {
 #define AES_STATE_REGS                                                                         \
 	register __u64 a0 asm("r1"), a1 asm("r2"), a2 asm("r3"), a3 asm("r4");                 \
 	register __u64 b0 asm("r5"), b1 asm("r6"), b2 asm("r7"), b3 asm("r8");                 \
-	register const __u8 *aes_tab_ asm("r9") = (const __u8 *)&aes_table;                     \
+	register const __u8 *aes_tab_ asm("r9") = (const __u8 *)&aes_table;                    \
 	register const __u64 *aes_key_ asm("r0")
 
 /*
@@ -242,7 +244,7 @@ static const struct aes_table_lookup aes_table = {
 			AES_ROUND_BA(rk, 48);                                                  \
 			AES_ROUND_AB(rk, 52);                                                  \
 		}                                                                              \
-		AES_RUN(AES_LAST_ROUND_TEXT(1, 2, 3, 4, 5, 6, 7, 8), a, b, rk, AES_RK_LAST);    \
+		AES_RUN(AES_LAST_ROUND_TEXT(1, 2, 3, 4, 5, 6, 7, 8), a, b, rk, AES_RK_LAST);   \
 	} while (0)
 
 /* Index of the last round's key in work->aes_rk, the same for both key sizes. */
@@ -333,7 +335,8 @@ static __always_inline long aes_table_ctr_step(struct aes_table_ctr *l, __u32 i)
 	aes_key_ = rk;
 	asm(AES_COLUMN(5, 1, 4, 3, 2, u64, t0, t1, t2, t3)
 	    : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(b0), "+r"(aes_key_)
-	    : "r"(aes_tab_), AES_TABLE_OPERANDS);
+	    : "r"(aes_tab_), AES_TABLE_OPERANDS
+	    : "memory");
 	AES_ROUNDS_FROM_3(rk, work->aes_rounds);
 
 	p = (__u32 *)((__u8 *)work + cur);
