@@ -31,7 +31,10 @@
 
 /*
  * Last statement of a may_goto loop body: go round again, or leave the loop when the
- * kernel's iteration budget is spent. clang 19 assembles may_goto in inline asm.
+ * kernel's iteration budget is spent. clang 19 assembles may_goto in inline asm. Used
+ * directly (rather than through DOT11XDP_LOOP_RUN) it needs 6.9+ whatever
+ * DOT11XDP_LOOP_BPF_LOOP says: fine for code that needs a newer kernel anyway (the kfunc
+ * engine), not for anything a 6.1 build includes.
  */
 #define DOT11XDP_LOOP_NEXT                                                                      \
 	({                                                                                      \
