@@ -159,21 +159,17 @@ static const struct aes_table_lookup aes_table = {
 	"r" #D2 " = *(u64 *)(r0 + %[k2])\n\t"                                                  \
 	"r" #D3 " = *(u64 *)(r0 + %[k3])\n\t"
 
-/* A middle round S0-3 -> D0-3, the round keys at r0. */
-#define AES_ROUND_TEXT(D0, D1, D2, D3, S0, S1, S2, S3)                                         \
+/* A round S0-3 -> D0-3 through the tables t0-t3 (entries of size), round keys at r0. */
+#define AES_ROUND_WITH(size, t0, t1, t2, t3, D0, D1, D2, D3, S0, S1, S2, S3)                   \
 	AES_ROUND_KEY(D0, D1, D2, D3)                                                          \
-	AES_COLUMN(S0, D0, D3, D2, D1, u64, t0, t1, t2, t3)                                    \
-	AES_COLUMN(S1, D1, D0, D3, D2, u64, t0, t1, t2, t3)                                    \
-	AES_COLUMN(S2, D2, D1, D0, D3, u64, t0, t1, t2, t3)                                    \
-	AES_COLUMN(S3, D3, D2, D1, D0, u64, t0, t1, t2, t3)
+	AES_COLUMN(S0, D0, D3, D2, D1, size, t0, t1, t2, t3)                                   \
+	AES_COLUMN(S1, D1, D0, D3, D2, size, t0, t1, t2, t3)                                   \
+	AES_COLUMN(S2, D2, D1, D0, D3, size, t0, t1, t2, t3)                                   \
+	AES_COLUMN(S3, D3, D2, D1, D0, size, t0, t1, t2, t3)
 
-/* The last round: no MixColumns, u32 entries, ordinary column words out. */
-#define AES_LAST_ROUND_TEXT(D0, D1, D2, D3, S0, S1, S2, S3)                                    \
-	AES_ROUND_KEY(D0, D1, D2, D3)                                                          \
-	AES_COLUMN(S0, D0, D3, D2, D1, u32, l0, l1, l2, l3)                                    \
-	AES_COLUMN(S1, D1, D0, D3, D2, u32, l0, l1, l2, l3)                                    \
-	AES_COLUMN(S2, D2, D1, D0, D3, u32, l0, l1, l2, l3)                                    \
-	AES_COLUMN(S3, D3, D2, D1, D0, u32, l0, l1, l2, l3)
+/* A middle round, and the last one (no MixColumns: ordinary column words out). */
+#define AES_ROUND_TEXT(...) AES_ROUND_WITH(u64, t0, t1, t2, t3, __VA_ARGS__)
+#define AES_LAST_ROUND_TEXT(...) AES_ROUND_WITH(u32, l0, l1, l2, l3, __VA_ARGS__)
 
 /* The first round, from ordinary column words (block XOR round key 0). */
 #define AES_FIRST_ROUND_TEXT(D0, D1, D2, D3, S0, S1, S2, S3)                                   \
