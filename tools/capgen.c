@@ -18,6 +18,7 @@
  * docs/capgen.md says what is in a capture and how the reference tools read it.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -1261,7 +1262,7 @@ static void setup_network(struct gen *g)
 		rng_mac(&g->setup, g->gateway);
 	while (!memcmp(g->gateway, g->bssid, 6));
 	memcpy(g->server_ip, server_ip, 4);
-	rng_bytes(&g->setup, g->gtk, c->tk_len);
+	rng_bytes(&g->setup, g->gtk, sizeof(g->gtk));	/* all 32, so every cipher gets the same MACs */
 	g->sta = calloc(o->stations, sizeof(*g->sta));
 	if (!g->sta)
 		die("out of memory");
@@ -1423,7 +1424,7 @@ static unsigned long parse_ulong(const char *opt, const char *s, unsigned long m
 
 	errno = 0;
 	v = strtoul(s, &end, 0);
-	if (!*s || *end || errno || s[0] == '-' || v < min || v > max)
+	if (!isdigit((unsigned char)s[0]) || *end || errno || v < min || v > max)
 		bad_usage("%s: '%s' is not a number from %lu to %lu", opt, s, min, max);
 	return v;
 }
@@ -1513,7 +1514,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'S':
 			errno = 0;
 			o->seed = strtoull(optarg, &end, 0);
-			if (!*optarg || *end || errno || optarg[0] == '-')
+			if (!isdigit((unsigned char)optarg[0]) || *end || errno)
 				bad_usage("--seed: '%s' is not a number from 0 to 2^64-1", optarg);
 			break;
 		case 'r':
