@@ -99,7 +99,8 @@ check_vector "CCMP-128 (802.11-2012 M.6.4)" "IEEE Std 802.11-2012, M.6.4 CCMP" c
 check_vector "CCMP-128 on a management frame (802.11-2012 M.9.2)" \
 	"IEEE Std 802.11-2012, M.9.2 CCMP with unicast" ccmp
 check_vector "CCMP-256 (P802.11ac M.6.4)" "IEEE P802.11ac/D7.0, M.6.4 CCMP-256" ccmp-256
-check_vector "GCMP-128 (802.11ad M.11.1, MPDU #2)" "IEEE Std 802.11ad-2012, M.11.1 GCMP test mpdu #2" gcmp
+check_vector "GCMP-128 (802.11ad M.11.1, MPDU #2)" \
+	"IEEE Std 802.11ad-2012, M.11.1 GCMP test mpdu #2" gcmp
 check_vector "GCMP-256 (P802.11ac M.11.1)" "IEEE P802.11ac/D7.0, M.11.1 GCMP-256" gcmp-256
 # (GCMP MPDU #1 of 802.11ad is left out: its printed AAD lacks the Protected bit the standard
 # sets, so no implementation of the standard reproduces its MIC.)
@@ -307,8 +308,8 @@ start=$(date +%s.%N)
 "$CAPGEN" --frames 100000 --sizes 1500 -o "$TMP/big.pcap" >"$TMP/big.out" 2>&1
 rc=$?
 elapsed=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
-check_eq "100,000 frames of 1,500 bytes are written" "$rc,$(summary_num "$TMP/big.out" "data frames")" \
-	"0,100000"
+check_eq "100,000 frames of 1,500 bytes are written" \
+	"$rc,$(summary_num "$TMP/big.out" "data frames")" "0,100000"
 echo "# $(cat "$TMP/big.out")"
 check "... in a few seconds (${elapsed} s; limit 10)" awk -v t="$elapsed" 'BEGIN { exit !(t < 10) }'
 rm -f "$TMP/big.pcap"
@@ -362,5 +363,13 @@ refused "mpdu with a control frame" mpdu ccmp 000102030405060708090a0b0c0d0e0f 0
 "$CAPGEN" -o "$TMP/no/such/dir/out.pcap" >/dev/null 2>"$TMP/unwritable.err"
 check_eq "an unwritable output: exit status 1, one line" \
 	"$?,$(wc -l <"$TMP/unwritable.err")" "1,1"
+# A full disk (a 256 KiB tmpfs, in a mount namespace of its own): a failed run leaves no file.
+mkdir "$TMP/full"
+unshare -m bash -c "mount -t tmpfs -o size=256k h13-capgen '$TMP/full' &&
+	'$CAPGEN' --frames 2000 -o '$TMP/full/x.pcap' --keys-out '$TMP/full/k' \
+		--plain-out '$TMP/full/p' 2>'$TMP/full.err'; echo \$? >'$TMP/full.rc'
+	ls -A '$TMP/full' >'$TMP/full.ls'"
+check_eq "a full disk: exit status 1, one line, no file left" \
+	"$(cat "$TMP/full.rc"),$(wc -l <"$TMP/full.err"),$(cat "$TMP/full.ls")" "1,1,"
 
 tap_exit

@@ -445,8 +445,8 @@ static EVP_CIPHER *fetch_cipher(const char *name)
 	EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, name, NULL);
 
 	if (!c)
-		die("OpenSSL has no %s%s", name,
-		    strcmp(name, "RC4") ? "" : " (the legacy provider, ossl-modules/legacy.so, is needed for TKIP)");
+		die("OpenSSL has no %s%s", name, strcmp(name, "RC4") ? "" :
+		    " (the legacy provider, ossl-modules/legacy.so, is needed for TKIP)");
 	return c;
 }
 
@@ -498,9 +498,12 @@ struct hdr_info {
 
 static int parse_hdr(const uint8_t *h, size_t len, struct hdr_info *hi)
 {
-	unsigned int type = (h[0] >> 2) & 3;
+	unsigned int type;
 
-	if (len < 24 || (h[0] & 3) || type == 1 || type == 3)
+	if (len < 24)
+		return -1;
+	type = (h[0] >> 2) & 3;
+	if ((h[0] & 3) || type == 1 || type == 3)	/* version 0; data or management */
 		return -1;
 	memset(hi, 0, sizeof(*hi));
 	hi->len = 24;
@@ -735,7 +738,8 @@ static void outfile_open(struct outfile *o, const char *path, mode_t mode)
 		die("cannot create %s: %s", path, strerror(errno));
 }
 
-static void outfile_commit(struct outfile *o)
+/* Flush and close; a write error (a full disk) fails the run. */
+static void outfile_close(struct outfile *o)
 {
 	bool bad;
 
@@ -746,8 +750,14 @@ static void outfile_commit(struct outfile *o)
 		bad = ferror(o->f) != 0;
 		bad |= fclose(o->f) != 0;
 	}
+	o->f = NULL;
+	o->dump = NULL;
 	if (bad)
 		die("cannot write %s: %s", o->path, strerror(errno ? errno : EIO));
+}
+
+static void outfile_commit(struct outfile *o)
+{
 	if (rename(o->tmp, o->path) < 0)
 		die("cannot rename %s to %s: %s", o->tmp, o->path, strerror(errno));
 	free(o->tmp);
@@ -772,7 +782,7 @@ struct gen {
 	uint8_t pmk[PMK_LEN], gtk[32];
 	uint16_t ap_seq;	/* the AP's non-QoS sequence number */
 	struct rng setup, traffic;
-	struct outfile out, plain;
+	struct outfile out, plain, keys;
 	uint64_t now_us, next_beacon_us;
 	/* Frames are built past RADIOTAP_LEN bytes of headroom; beacons in their own buffer,
 	 * as one may go out between a frame and its retransmission. */
@@ -1305,21 +1315,21 @@ static void print_mac(FILE *f, const uint8_t mac[6])
 }
 
 /* One line per station, PEER=CIPHER:HEXKEY: the argument of `dot11xdp decrypt --key`. */
-static void write_keys(const struct gen *g, const char *path)
+static void write_keys(struct gen *g, const char *path)
 {
-	struct outfile o = {};
+	struct outfile *o = &g->keys;
 
-	outfile_open(&o, path, 0600);
+	outfile_open(o, path, 0600);
 	for (unsigned int i = 0; i < g->opt->stations; i++) {
 		const struct station *st = &g->sta[i];
 
-		print_mac(o.f, st->mac);
-		fprintf(o.f, "=%s:", g->cipher->name);
+		print_mac(o->f, st->mac);
+		fprintf(o->f, "=%s:", g->cipher->name);
 		for (unsigned int k = 0; k < g->cipher->tk_len; k++)
-			fprintf(o.f, "%02x", st->ptk[KCK_LEN + KEK_LEN + k]);
-		fputc('\n', o.f);
+			fprintf(o->f, "%02x", st->ptk[KCK_LEN + KEK_LEN + k]);
+		fputc('\n', o->f);
 	}
-	outfile_commit(&o);
+	outfile_close(o);
 }
 
 static void generate(struct gen *g)
@@ -1662,6 +1672,9 @@ int main(int argc, char **argv)
 	g.cipher = o.cipher;
 	setup_network(&g);
 
+	/* Every file is complete before any takes its name: a failed run leaves none. */
+	if (o.keys_out)
+		write_keys(&g, o.keys_out);
 	outfile_open(&g.out, o.out, 0666);
 	outfile_pcap(&g.out, o.linktype);
 	if (o.plain_out) {
@@ -1669,11 +1682,14 @@ int main(int argc, char **argv)
 		outfile_pcap(&g.plain, DLT_EN10MB);
 	}
 	generate(&g);
-	outfile_commit(&g.out);
+	outfile_close(&g.out);
+	if (o.plain_out)
+		outfile_close(&g.plain);
+	if (o.keys_out)
+		outfile_commit(&g.keys);
 	if (o.plain_out)
 		outfile_commit(&g.plain);
-	if (o.keys_out)
-		write_keys(&g, o.keys_out);
+	outfile_commit(&g.out);
 	elapsed = now_seconds() - t0;
 	free_network(&g);
 
