@@ -36,6 +36,23 @@ _Static_assert(1 + DOT11XDP_BODY_MAX / 16 < 256, "CTR counter stays in the last 
 /* J0's block, the last of ccm_head: CTR from J0 starts here and runs on into body. */
 #define GCM_J0_OFF (AES_WORK_OFF(body) - 16)
 
+/*
+ * Hide x's range from clang. A bounds check the verifier needs is otherwise dropped by clang
+ * as redundant when clang knows the range from an earlier check whose result the verifier no
+ * longer connects to x (a copy spilled before it, or the range lost in arithmetic), and the
+ * access after it is refused ("unbounded memory access", "invalid access to map value").
+ */
+#define GCM_OPAQUE(x) asm volatile("" : "+r"(x))
+
+/* Blocks of the CTR operation from J0, J0's and the payload's (the engine checks the count). */
+static __always_inline __u32 gcm_ctr_blocks(__u32 payload_len)
+{
+	__u32 nblocks = 1 + (payload_len + 15) / 16;
+
+	GCM_OPAQUE(nblocks);
+	return nblocks;
+}
+
 /* J0 = nonce | 00 00 00 01 into aes_ctr (the payload's blocks follow: last byte + 1, ...). */
 static __always_inline void gcm_counter_block(struct dot11xdp_work *work, const __u8 *nonce)
 {
@@ -58,7 +75,8 @@ static __always_inline int gcm_ghash(struct dot11xdp_work *work, __u32 clen, con
 	__u64 *head = (__u64 *)(work->ccm_head + DOT11XDP_CCM_HEAD_MAX - 32), *block;
 	__u8 *aad_at = work->ccm_head + DOT11XDP_CCM_HEAD_MAX - 16 * (aad_len > 16 ? 2 : 1);
 
-	/* Bounds the blocks after the payload for the verifier ("invalid access to map value"). */
+	/* Bounds the blocks after the payload for the verifier. */
+	GCM_OPAQUE(clen);
 	if (clen > DOT11XDP_BODY_MAX - 16)
 		return -1;
 
@@ -125,7 +143,8 @@ static __always_inline int gcm_decrypt(const struct dot11xdp_key *key, struct do
 	if (!gcm_args_ok(key, aad_len) || len < DOT11XDP_GCM_TAG_LEN || len > DOT11XDP_BODY_MAX)
 		return -1;
 	clen = len - DOT11XDP_GCM_TAG_LEN;
-	/* Bounds clen for the verifier, lost in the subtraction ("invalid access to map value"). */
+	/* Bounds clen for the verifier, which loses it in the subtraction. */
+	GCM_OPAQUE(clen);
 	if (clen > DOT11XDP_BODY_MAX - 16)
 		return -1;
 	if (aes_begin(key, work))
@@ -143,7 +162,7 @@ static __always_inline int gcm_decrypt(const struct dot11xdp_key *key, struct do
 	j0[0] = __builtin_bswap64(s[0]);
 	j0[1] = __builtin_bswap64(s[1]);
 	gcm_counter_block(work, nonce);
-	if (aes_ctr_xor(key, work, GCM_J0_OFF, 1 + (clen + 15) / 16))
+	if (aes_ctr_xor(key, work, GCM_J0_OFF, gcm_ctr_blocks(clen)))
 		return -1;
 	diff = (j0[0] ^ tag[0]) | (j0[1] ^ tag[1]);
 	return diff ? -1 : 0;
@@ -172,7 +191,7 @@ static __always_inline int gcm_encrypt(const struct dot11xdp_key *key, struct do
 	j0[0] = 0;
 	j0[1] = 0;
 	gcm_counter_block(work, nonce);
-	if (aes_ctr_xor(key, work, GCM_J0_OFF, 1 + (len + 15) / 16))
+	if (aes_ctr_xor(key, work, GCM_J0_OFF, gcm_ctr_blocks(len)))
 		return -1;
 	/* The AAD blocks take J0's block next: keep AES_K(J0) in ccm_tag. */
 	ek_j0[0] = j0[0];
@@ -180,7 +199,8 @@ static __always_inline int gcm_encrypt(const struct dot11xdp_key *key, struct do
 
 	if (gcm_ghash(work, len, aad, aad_len, s))
 		return -1;
-	/* Bounds the tag's place for the verifier, as gcm_ghash bounded len. */
+	/* Bounds the tag's place for the verifier, which knew len's range before the calls. */
+	GCM_OPAQUE(len);
 	if (len > DOT11XDP_BODY_MAX - 16)
 		return -1;
 	mic = (__u64 *)(work->body + len);
