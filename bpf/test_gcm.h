@@ -9,11 +9,12 @@
 #include <linux/types.h>
 
 enum test_gcm_op {
-	TEST_GCM_DECRYPT = 1, /* gcm_decrypt (xdp_test_gcm) */
-	TEST_GCM_ENCRYPT = 2, /* gcm_encrypt (xdp_test_gcm) */
-	TEST_GCM_GHASH = 3,   /* S = GHASH_H(AAD, body, lengths) into hash (xdp_test_gcm) */
-	TEST_CCM_DECRYPT = 4, /* ccm_decrypt, for timings beside GCM (xdp_test_gcm_ccm) */
-	TEST_CCM_ENCRYPT = 5, /* ccm_encrypt (xdp_test_gcm_ccm) */
+	/* Each runs in its own program, named after it: xdp_test_gcm_decrypt, ... */
+	TEST_GCM_DECRYPT = 1, /* gcm_decrypt */
+	TEST_GCM_ENCRYPT = 2, /* gcm_encrypt */
+	TEST_GCM_GHASH = 3,   /* S = GHASH_H(AAD, body, lengths) into hash */
+	TEST_CCM_DECRYPT = 4, /* ccm_decrypt, for costs beside GCM's */
+	TEST_CCM_ENCRYPT = 5, /* ccm_encrypt */
 };
 
 enum test_gcm_flags {
