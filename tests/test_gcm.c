@@ -3,9 +3,9 @@
  * The GCM core (bpf/lib/gcm.h, GHASH in bpf/lib/ghash.h) on both AES engines, run in the
  * kernel with BPF_PROG_TEST_RUN through bpf/test_gcm.bpf.c: the loader's hash subkey against
  * the vectors' H, the IEEE 802.11 GCMP vectors byte for byte (with their GHASH value S),
- * single-bit forgeries, argument refusals, and OpenSSL's
- * AES-GCM as an independent oracle over random keys, nonces, AADs and every body length that
- * matters. Ends with verifier costs and timings of gcm_* beside ccm_* in the same run,
+ * single-bit forgeries, argument refusals, the core behind global functions, and OpenSSL's
+ * AES-GCM as an independent oracle over random keys, nonces, AADs and every body length
+ * that matters. Ends with verifier costs and timings of gcm_* beside ccm_* in the same run,
  * reported and not asserted. Needs the kfunc engine (Linux 6.10+) and fails loudly without.
  */
 #include <errno.h>
