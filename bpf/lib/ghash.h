@@ -121,6 +121,44 @@ static __always_inline void ghash_begin(const struct dot11xdp_key *key, struct d
 		GHASH_STEP(w, 13); GHASH_STEP(w, 14); GHASH_STEP(w, 15);                       \
 	} while (0)
 
+/* A GHASH pass, as its loop steps see it. */
+struct ghash_pass {
+	struct dot11xdp_work *work;
+	__u64 yhi, ylo; /* the hash so far */
+	__u32 off, failed;
+};
+
+/* Y = (Y ^ X) * H for the i-th block X: 0, or 1 (with l->failed set) to stop the loop. */
+static __always_inline long ghash_step(struct ghash_pass *l, __u32 i)
+{
+	struct dot11xdp_work *work = l->work;
+	const __u8 *tab = (const __u8 *)work->ghash_table;
+	__u32 cur = l->off + 16 * i;
+	__u64 xhi, xlo, zhi, zlo, zov;
+	const __u64 *p;
+
+	/* Bounds the block for the verifier ("invalid access to map value"). */
+	if (i > sizeof(*work) / 16 || cur > sizeof(*work) - 16) {
+		l->failed = 1;
+		return 1;
+	}
+	p = (const __u64 *)((const __u8 *)work + cur);
+	xhi = l->yhi ^ __builtin_bswap64(p[0]);
+	xlo = l->ylo ^ __builtin_bswap64(p[1]);
+
+	/* Highest degree first: the nibbles of xlo from its low end, then xhi's. */
+	GHASH_FIRST(xlo);
+	GHASH_STEPS_1_TO_15(xlo);
+	GHASH_REDUCE();
+	GHASH_STEP(xhi, 0);
+	GHASH_STEPS_1_TO_15(xhi);
+	GHASH_REDUCE();
+	l->yhi = zhi;
+	l->ylo = zlo;
+	return 0;
+}
+DOT11XDP_LOOP_CALLBACK(ghash_step, struct ghash_pass)
+
 /*
  * S = GHASH_H over nblocks blocks of work at byte offset off, with the table ghash_begin()
  * built. s receives S as (hi, lo) in the representation above. Returns 0, or -1 if the region
@@ -128,46 +166,14 @@ static __always_inline void ghash_begin(const struct dot11xdp_key *key, struct d
  */
 static __noinline int ghash(struct dot11xdp_work *work, __u32 off, __u32 nblocks, __u64 *s)
 {
-	const __u8 *tab = (const __u8 *)work->ghash_table;
-	__u64 yhi = 0, ylo = 0;
-	__u32 end;
+	struct ghash_pass l = { .work = work, .off = off };
 
 	if (nblocks > sizeof(*work) / 16 || off > sizeof(*work))
 		return -1;
-	end = off + 16 * nblocks;
-
-	DOT11XDP_LOOP_STORE(work->aes_cursor, off);
-	for (;;) {
-		__u32 cur = DOT11XDP_LOOP_LOAD(work->aes_cursor);
-		__u64 xhi, xlo, zhi, zlo, zov;
-		const __u64 *p;
-
-		if (cur >= end)
-			break;
-		/* Bounds the block for the verifier ("invalid access to map value"). */
-		if (cur > sizeof(*work) - 16)
-			break;
-		p = (const __u64 *)((const __u8 *)work + cur);
-		xhi = yhi ^ __builtin_bswap64(p[0]);
-		xlo = ylo ^ __builtin_bswap64(p[1]);
-
-		/* Highest degree first: the nibbles of xlo from its low end, then xhi's. */
-		GHASH_FIRST(xlo);
-		GHASH_STEPS_1_TO_15(xlo);
-		GHASH_REDUCE();
-		GHASH_STEP(xhi, 0);
-		GHASH_STEPS_1_TO_15(xhi);
-		GHASH_REDUCE();
-		yhi = zhi;
-		ylo = zlo;
-
-		DOT11XDP_LOOP_STORE(work->aes_cursor, cur + 16);
-		DOT11XDP_LOOP_NEXT;
-	}
-	if (DOT11XDP_LOOP_LOAD(work->aes_cursor) != end)
+	if (DOT11XDP_LOOP_RUN(ghash_step, &l, nblocks, work->aes_cursor) != nblocks || l.failed)
 		return -1;
-	s[0] = yhi;
-	s[1] = ylo;
+	s[0] = l.yhi;
+	s[1] = l.ylo;
 	return 0;
 }
 
