@@ -21,6 +21,7 @@
 #include "crypto_ctx.h"
 #include "material.h"
 #include "test_gcm.skel.h"
+#include "test_gcm_loop.skel.h"
 #include "testlib.h"
 #include "../bpf/test_gcm.h"
 
@@ -30,7 +31,33 @@
 #define TAG 16
 #define NONCE 12
 
-static struct test_gcm_bpf *skel;
+/* bpf/test_ccm.c's: BPF_JMP | BPF_JCOND, the may_goto instruction. */
+#define INSN_MAY_GOTO 0xe5
+
+/* One build of bpf/test_gcm.bpf.c: its programs by operation, its key map. */
+struct gcm_build {
+	const char *loops; /* "may_goto" (default) or "bpf_loop" (test_gcm_loop.bpf.c) */
+	struct bpf_object *obj;
+	struct bpf_map *key_map;
+	struct bpf_program *op[TEST_CCM_ENCRYPT + 1]; /* by enum test_gcm_op */
+	struct bpf_program *global;		      /* xdp_test_gcm_global */
+};
+
+#define GCM_BUILD(skel, loops_name)                                                            \
+	((struct gcm_build){                                                                   \
+		.loops = loops_name,                                                           \
+		.obj = (skel)->obj,                                                            \
+		.key_map = (skel)->maps.test_gcm_key,                                          \
+		.op = { [TEST_GCM_DECRYPT] = (skel)->progs.xdp_test_gcm_decrypt,              \
+			[TEST_GCM_ENCRYPT] = (skel)->progs.xdp_test_gcm_encrypt,              \
+			[TEST_GCM_GHASH] = (skel)->progs.xdp_test_gcm_ghash,                  \
+			[TEST_CCM_DECRYPT] = (skel)->progs.xdp_test_ccm_decrypt,              \
+			[TEST_CCM_ENCRYPT] = (skel)->progs.xdp_test_ccm_encrypt },            \
+		.global = (skel)->progs.xdp_test_gcm_global,                                   \
+	})
+
+/* The build the checks below run on. */
+static const struct gcm_build *build;
 
 /* Run GCM through the global functions of xdp_test_gcm_global instead. */
 static bool via_global;
@@ -39,25 +66,20 @@ static bool via_global;
 static struct bpf_program *op_prog(__u32 op)
 {
 	if (via_global && (op == TEST_GCM_DECRYPT || op == TEST_GCM_ENCRYPT))
-		return skel->progs.xdp_test_gcm_global;
-	switch (op) {
-	case TEST_GCM_DECRYPT:
-		return skel->progs.xdp_test_gcm_decrypt;
-	case TEST_GCM_ENCRYPT:
-		return skel->progs.xdp_test_gcm_encrypt;
-	case TEST_GCM_GHASH:
-		return skel->progs.xdp_test_gcm_ghash;
-	case TEST_CCM_DECRYPT:
-		return skel->progs.xdp_test_ccm_decrypt;
-	case TEST_CCM_ENCRYPT:
-		return skel->progs.xdp_test_ccm_encrypt;
-	}
-	test_fatal("no test program for op %u", op);
+		return build->global;
+	if (op < TEST_GCM_DECRYPT || op > TEST_CCM_ENCRYPT)
+		test_fatal("no test program for op %u", op);
+	return build->op[op];
 }
 
+/* The engine and, for the bpf_loop build, the build: names the checks. */
 static const char *engine_name(enum dot11xdp_engine engine)
 {
-	return engine == DOT11XDP_ENGINE_KFUNC ? "kfunc" : "table";
+	bool loop = !strcmp(build->loops, "bpf_loop");
+
+	if (engine == DOT11XDP_ENGINE_KFUNC)
+		return loop ? "kfunc engine, bpf_loop build" : "kfunc engine";
+	return loop ? "table engine, bpf_loop build" : "table engine";
 }
 
 /*
@@ -84,15 +106,15 @@ static void set_key_for(__u32 cipher, const uint8_t *tk, size_t tk_len,
 	key.generation = next_generation++;
 	if (engine == DOT11XDP_ENGINE_KFUNC) {
 		key.engine = DOT11XDP_ENGINE_KFUNC;
-		err = dot11xdp_crypto_ctx__create(skel->obj, key.generation, tk, tk_len);
+		err = dot11xdp_crypto_ctx__create(build->obj, key.generation, tk, tk_len);
 		if (err)
 			test_fatal("dot11xdp_crypto_ctx__create: %s", strerror(-err));
 	}
-	err = bpf_map__update_elem(skel->maps.test_gcm_key, &zero, sizeof(zero), &key, sizeof(key), 0);
+	err = bpf_map__update_elem(build->key_map, &zero, sizeof(zero), &key, sizeof(key), 0);
 	if (err)
 		test_fatal("updating test_gcm_key: %s", strerror(-err));
 	installed_generation = engine == DOT11XDP_ENGINE_KFUNC ? key.generation : 0;
-	if (old && dot11xdp_crypto_ctx__destroy(skel->obj, old))
+	if (old && dot11xdp_crypto_ctx__destroy(build->obj, old))
 		test_fatal("destroying the contexts of generation %llu", (unsigned long long)old);
 }
 
@@ -102,12 +124,12 @@ static void patch_key(__u32 cipher, __u8 tk_len, __u8 engine)
 	struct dot11xdp_key key;
 	__u32 zero = 0;
 
-	if (bpf_map__lookup_elem(skel->maps.test_gcm_key, &zero, sizeof(zero), &key, sizeof(key), 0))
+	if (bpf_map__lookup_elem(build->key_map, &zero, sizeof(zero), &key, sizeof(key), 0))
 		test_fatal("reading test_gcm_key");
 	key.cipher = cipher;
 	key.tk_len = tk_len;
 	key.engine = engine;
-	if (bpf_map__update_elem(skel->maps.test_gcm_key, &zero, sizeof(zero), &key, sizeof(key), 0))
+	if (bpf_map__update_elem(build->key_map, &zero, sizeof(zero), &key, sizeof(key), 0))
 		test_fatal("updating test_gcm_key");
 }
 
@@ -268,7 +290,7 @@ static void check_flips(const char *vector, const char *engine, const char *what
 			flips++;
 		}
 	}
-	test_check(accepted == 0, "%s, %s engine: every one of %u single-bit flips in the %s is refused",
+	test_check(accepted == 0, "%s, %s: every one of %u single-bit flips in the %s is refused",
 		   vector, engine, flips, what);
 }
 
@@ -309,23 +331,23 @@ static void check_vector(const struct tv_file *tv, const char *title, __u32 ciph
 	len = ct->len + TAG;
 
 	ret = gcm_encrypt_run(&c, pt->data, pt->len, out, &out_len);
-	test_check(ret == 0, "%s, %s engine: gcm_encrypt succeeds", title, en);
+	test_check(ret == 0, "%s, %s: gcm_encrypt succeeds", title, en);
 	if (!ret)
 		test_bytes_eq(out, out_len, want, len,
-			      "%s, %s engine: gcm_encrypt gives GCMP encrypted + GCMP MIC", title, en);
+			      "%s, %s: gcm_encrypt gives GCMP encrypted + GCMP MIC", title, en);
 
 	ret = gcm_run(TEST_GCM_GHASH, &c, ct->data, ct->len, NULL, NULL, s_got);
-	test_check(ret == 0, "%s, %s engine: GHASH over AAD and ciphertext runs", title, en);
+	test_check(ret == 0, "%s, %s: GHASH over AAD and ciphertext runs", title, en);
 	if (!ret)
-		test_bytes_eq(s_got, 16, hash->data, 16, "%s, %s engine: GHASH gives the vector's S",
+		test_bytes_eq(s_got, 16, hash->data, 16, "%s, %s: GHASH gives the vector's S",
 			      title, en);
 
 	memcpy(body, want, len);
 	ret = gcm_decrypt_run(&c, body, len, out, &out_len);
-	test_check(ret == 0, "%s, %s engine: gcm_decrypt verifies the tag", title, en);
+	test_check(ret == 0, "%s, %s: gcm_decrypt verifies the tag", title, en);
 	if (!ret)
 		test_bytes_eq(out, out_len, pt->data, pt->len,
-			      "%s, %s engine: gcm_decrypt gives the plaintext", title, en);
+			      "%s, %s: gcm_decrypt gives the plaintext", title, en);
 
 	check_flips(title, en, "ciphertext", &c, body, len, body, ct->len);
 	check_flips(title, en, "tag", &c, body, len, body + ct->len, TAG);
@@ -340,18 +362,18 @@ static void check_vector(const struct tv_file *tv, const char *title, __u32 ciph
 		wrong[tk->len - 1] ^= 0x80;
 		set_key_for(cipher, wrong, tk->len, engine);
 		test_check(gcm_decrypt_run(&c, body, len, NULL, NULL) == -1,
-			   "%s, %s engine: a key differing in one bit fails the tag", title, en);
+			   "%s, %s: a key differing in one bit fails the tag", title, en);
 		set_key_for(cipher, tk->data, tk->len, engine);
 	}
 	/* The AAD the vector lists, cut short by one byte, is another AAD. */
 	c.aad_len--;
 	test_check(gcm_decrypt_run(&c, body, len, NULL, NULL) == -1,
-		   "%s, %s engine: the AAD one byte shorter fails the tag", title, en);
+		   "%s, %s: the AAD one byte shorter fails the tag", title, en);
 	c.aad_len++;
 	/* The ciphertext one byte shorter, the tag moved along: the lengths block differs. */
 	memmove(body + ct->len - 1, body + ct->len, TAG);
 	test_check(gcm_decrypt_run(&c, body, len - 1, NULL, NULL) == -1,
-		   "%s, %s engine: the ciphertext cut by one byte fails the tag", title, en);
+		   "%s, %s: the ciphertext cut by one byte fails the tag", title, en);
 }
 
 /*
@@ -388,11 +410,11 @@ static void check_global(const struct tv_file *tv, const char *title, enum dot11
 	     out_len == ct->len + TAG && !memcmp(out, want, out_len) &&
 	     !gcm_decrypt_run(&c, want, out_len, back, &back_len) && back_len == pt->len &&
 	     !memcmp(back, pt->data, pt->len);
-	test_check(ok, "%s, %s engine, behind global functions: encrypts to the vector and back",
+	test_check(ok, "%s, %s, behind global functions: encrypts to the vector and back",
 		   title, en);
 	want[0] ^= 1;
 	test_check(gcm_decrypt_run(&c, want, ct->len + TAG, NULL, NULL) == -1,
-		   "%s, %s engine, behind global functions: a flipped bit fails the tag", title, en);
+		   "%s, %s, behind global functions: a flipped bit fails the tag", title, en);
 	via_global = false;
 }
 
@@ -413,34 +435,34 @@ static void check_refusals(enum dot11xdp_engine engine)
 	c.aad_len = AAD_MAX + 1;
 	test_check(gcm_encrypt_run(&c, body, 40, NULL, NULL) == -1 &&
 			   gcm_decrypt_run(&c, out, 56, NULL, NULL) == -1,
-		   "%s engine: gcm_encrypt and gcm_decrypt refuse a 31-byte AAD", en);
+		   "%s: gcm_encrypt and gcm_decrypt refuse a 31-byte AAD", en);
 	c.aad_len = 22;
 	test_check(gcm_decrypt_run(&c, out, 15, NULL, NULL) == -1 &&
 			   gcm_decrypt_run(&c, out, 0, NULL, NULL) == -1,
-		   "%s engine: gcm_decrypt refuses a body shorter than the tag", en);
+		   "%s: gcm_decrypt refuses a body shorter than the tag", en);
 	test_check(gcm_decrypt_run(&c, body, BODY_MAX + 1, NULL, NULL) == -1,
-		   "%s engine: gcm_decrypt refuses a body longer than DOT11XDP_BODY_MAX", en);
+		   "%s: gcm_decrypt refuses a body longer than DOT11XDP_BODY_MAX", en);
 	test_check(gcm_encrypt_run(&c, body, BODY_MAX - TAG + 1, NULL, NULL) == -1,
-		   "%s engine: gcm_encrypt refuses a plaintext whose tag would not fit body", en);
+		   "%s: gcm_encrypt refuses a plaintext whose tag would not fit body", en);
 
 	/* Keys not prepared for GCMP: no GHASH table, or a length the cipher does not take. */
 	patch_key(DOT11XDP_CIPHER_CCMP, 16, engine);
 	test_check(gcm_encrypt_run(&c, body, 40, NULL, NULL) == -1 &&
 			   gcm_decrypt_run(&c, out, 56, NULL, NULL) == -1,
-		   "%s engine: a CCMP key is refused", en);
+		   "%s: a CCMP key is refused", en);
 	patch_key(DOT11XDP_CIPHER_GCMP, 32, engine);
 	test_check(gcm_encrypt_run(&c, body, 40, NULL, NULL) == -1 &&
 			   gcm_decrypt_run(&c, out, 56, NULL, NULL) == -1,
-		   "%s engine: a GCMP key claiming a 32-byte TK is refused", en);
+		   "%s: a GCMP key claiming a 32-byte TK is refused", en);
 	set_key_for(DOT11XDP_CIPHER_GCMP_256, tk, 32, engine);
 	patch_key(DOT11XDP_CIPHER_GCMP_256, 16, engine);
 	test_check(gcm_encrypt_run(&c, body, 40, NULL, NULL) == -1 &&
 			   gcm_decrypt_run(&c, out, 56, NULL, NULL) == -1,
-		   "%s engine: a GCMP-256 key claiming a 16-byte TK is refused", en);
+		   "%s: a GCMP-256 key claiming a 16-byte TK is refused", en);
 	set_key_for(DOT11XDP_CIPHER_GCMP, tk, 16, engine);
 	patch_key(DOT11XDP_CIPHER_GCMP, 16, 0);
 	test_check(gcm_decrypt_run(&c, out, 56, NULL, NULL) == -1,
-		   "%s engine: a key with no engine is refused", en);
+		   "%s: a key with no engine is refused", en);
 }
 
 /* xorshift64*: reproducible random cases (the seed is printed). */
@@ -512,11 +534,11 @@ static void check_openssl(enum dot11xdp_engine engine)
 				printf("# a one-bit forgery verified: len %zu\n", len);
 		}
 	}
-	test_check(enc_bad == 0, "%s engine: gcm_encrypt equals OpenSSL AES-GCM in all %u random "
+	test_check(enc_bad == 0, "%s: gcm_encrypt equals OpenSSL AES-GCM in all %u random "
 		   "cases (body lengths 0..64 and up to %d)", en, cases, BODY_MAX - TAG);
-	test_check(dec_bad == 0, "%s engine: gcm_decrypt recovers the plaintext of OpenSSL's output "
+	test_check(dec_bad == 0, "%s: gcm_decrypt recovers the plaintext of OpenSSL's output "
 		   "in all %u cases", en, cases);
-	test_check(forged == 0, "%s engine: gcm_decrypt refuses a one-bit forgery of OpenSSL's "
+	test_check(forged == 0, "%s: gcm_decrypt refuses a one-bit forgery of OpenSSL's "
 		   "output in all %u cases", en, cases);
 }
 
@@ -558,7 +580,7 @@ static double time_request(const struct test_gcm_request *req, const uint8_t *bo
 }
 
 /* Verifier cost and speed figures: printed for the record, not asserted. */
-static void report_costs(void)
+static void report_costs(enum dot11xdp_engine last_engine)
 {
 	static uint8_t pt[1500], ct_gcm[1500 + TAG], ct_ccm[1500 + 8];
 	static const uint8_t tk[16] = { 9 }, nonce[13] = { 8 }, aad[AAD_MAX] = { 7 };
@@ -566,16 +588,16 @@ static void report_costs(void)
 	static const __u32 ops[] = { TEST_GCM_DECRYPT, TEST_CCM_DECRYPT, TEST_GCM_ENCRYPT,
 				     TEST_CCM_ENCRYPT, TEST_GCM_GHASH };
 
-	/* Each program holds one core function over both engines, and the harness around it. */
+	/* Each program holds one core function over the build's engines, and the harness. */
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		struct bpf_program *prog = op_prog(ops[i]);
 		struct bpf_prog_info info = {};
 		__u32 info_len = sizeof(info);
 
 		if (!bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &info_len))
-			printf("# verifier: %6u instructions processed for %s (%u instructions)\n",
-			       info.verified_insns, bpf_program__name(prog),
-			       info.xlated_prog_len / 8);
+			printf("# %s build, verifier: %6u instructions processed for %s (%u "
+			       "instructions)\n", build->loops, info.verified_insns,
+			       bpf_program__name(prog), info.xlated_prog_len / 8);
 	}
 
 	rng_fill(pt, sizeof(pt));
@@ -583,7 +605,7 @@ static void report_costs(void)
 	openssl_ccm_encrypt(&ccm, pt, 1500, ct_ccm);
 	printf("# ns per 1,500-byte payload (+22 AAD), copy into work included, best of 5 x 20,000 "
 	       "runs:\n");
-	for (enum dot11xdp_engine e = DOT11XDP_ENGINE_TABLE; e <= DOT11XDP_ENGINE_KFUNC; e++) {
+	for (enum dot11xdp_engine e = DOT11XDP_ENGINE_TABLE; e <= last_engine; e++) {
 		struct test_gcm_request req = { .aad_len = 22 };
 		double gdec, genc, cdec, cenc, hash, hash0;
 
@@ -611,27 +633,80 @@ static void report_costs(void)
 		req.len = 1500;
 		cenc = time_request(&req, pt, 1500 + 8);
 
-		printf("#   %s engine: gcm_decrypt %.0f ns (%.0f MB/s), ccm_decrypt %.0f ns (%.0f MB/s): "
+		printf("#   %s: gcm_decrypt %.0f ns (%.0f MB/s), ccm_decrypt %.0f ns (%.0f MB/s): "
 		       "GCMP-128 / CCMP-128 = %.2f\n", engine_name(e), gdec, 1500e3 / gdec, cdec,
 		       1500e3 / cdec, gdec / cdec);
-		printf("#   %s engine: gcm_encrypt %.0f ns (%.0f MB/s), ccm_encrypt %.0f ns (%.0f MB/s): "
+		printf("#   %s: gcm_encrypt %.0f ns (%.0f MB/s), ccm_encrypt %.0f ns (%.0f MB/s): "
 		       "GCMP-128 / CCMP-128 = %.2f\n", engine_name(e), genc, 1500e3 / genc, cenc,
 		       1500e3 / cenc, genc / cenc);
-		printf("#   %s engine: GHASH of the same frame alone (96 blocks with AAD and lengths): "
+		printf("#   %s: GHASH of the same frame alone (96 blocks with AAD and lengths): "
 		       "%.0f ns; of no payload (3 blocks) %.0f ns: %.1f ns per payload block\n",
 		       engine_name(e), hash, hash0, (hash - hash0) / 94);
 	}
 	set_key_for(DOT11XDP_CIPHER_GCMP, tk, 16, DOT11XDP_ENGINE_TABLE);
 }
 
+static unsigned int count_may_goto(const struct bpf_program *prog)
+{
+	const struct bpf_insn *insns = bpf_program__insns(prog);
+	size_t n = bpf_program__insn_cnt(prog);
+	unsigned int found = 0;
+
+	for (size_t i = 0; insns && i < n; i++)
+		if (insns[i].code == INSN_MAY_GOTO)
+			found++;
+	return found;
+}
+
+/* Every check on the engines up to last_engine, then the costs. */
+static void check_build(const struct tv_file *tv, enum dot11xdp_engine last_engine)
+{
+	for (enum dot11xdp_engine e = DOT11XDP_ENGINE_TABLE; e <= last_engine; e++) {
+		check_vector(tv, "M.11.1 GCMP test mpdu #1", DOT11XDP_CIPHER_GCMP, e);
+		check_vector(tv, "M.11.1 GCMP test mpdu #2", DOT11XDP_CIPHER_GCMP, e);
+		check_vector(tv, "M.11.1 GCMP-256 test vector", DOT11XDP_CIPHER_GCMP_256, e);
+		check_global(tv, "M.11.1 GCMP test mpdu #2", e);
+		check_global(tv, "M.11.1 GCMP-256 test vector", e);
+		check_refusals(e);
+		check_openssl(e);
+	}
+	report_costs(last_engine);
+	set_key_for(DOT11XDP_CIPHER_GCMP, (const uint8_t[16]){ 0 }, 16, DOT11XDP_ENGINE_TABLE);
+}
+
 int main(void)
 {
 	const char *seed = getenv("TEST_SEED");
+	struct test_gcm_loop_bpf *skel_loop;
+	struct test_gcm_bpf *skel;
+	struct gcm_build loop_build, main_build;
 	struct tv_file tv;
 	int err;
 
 	test_require_root();
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
+	rng_state = seed ? strtoull(seed, NULL, 0) : 0x6c3d0a11;
+	printf("# random cases from seed 0x%llx (TEST_SEED= to change)\n",
+	       (unsigned long long)rng_state);
+	err = tv_load(test_data_path("ieee80211-cipher-vectors.txt"), &tv);
+	if (err)
+		test_fatal("loading the IEEE vectors: %s", strerror(-err));
+
+	/* The build for kernels without may_goto (or the kfuncs): the table engine alone. */
+	skel_loop = test_gcm_loop_bpf__open_and_load();
+	if (!test_check(skel_loop != NULL, "bpf_loop: the GCM test programs pass the verifier"))
+		test_fatal("loading bpf/test_gcm_loop.bpf.c: %s", strerror(errno));
+	loop_build = GCM_BUILD(skel_loop, "bpf_loop");
+	test_check(count_may_goto(loop_build.op[TEST_GCM_DECRYPT]) == 0 &&
+			   count_may_goto(loop_build.op[TEST_GCM_ENCRYPT]) == 0 &&
+			   count_may_goto(loop_build.op[TEST_GCM_GHASH]) == 0 &&
+			   count_may_goto(loop_build.global) == 0,
+		   "bpf_loop: the fallback build has no may_goto instruction (loads before 6.9)");
+	build = &loop_build;
+	check_build(&tv, DOT11XDP_ENGINE_TABLE);
+	test_gcm_loop_bpf__destroy(skel_loop);
+
+	/* The default build: may_goto loops, both engines. */
 	if (!test_ok(dot11xdp_kfunc_engine_available(), "probe: the kfunc engine is available"))
 		test_fatal("this kernel lacks the BPF crypto kfuncs or ecb(aes)/cbc(aes) (6.10+ needed)");
 	skel = test_gcm_bpf__open();
@@ -640,27 +715,15 @@ int main(void)
 	/* A private context map: pinning by name would share it with whatever else runs. */
 	bpf_map__set_pin_path(skel->maps.dot11xdp_crypto, NULL);
 	err = test_gcm_bpf__load(skel);
-	if (!test_check(err == 0, "the GCM test programs pass the verifier"))
+	if (!test_check(err == 0, "may_goto: the GCM test programs pass the verifier"))
 		test_fatal("loading bpf/test_gcm.bpf.c: %s", strerror(-err));
+	main_build = GCM_BUILD(skel, "may_goto");
+	test_check(count_may_goto(main_build.op[TEST_GCM_GHASH]) > 0,
+		   "may_goto: the default build loops with may_goto");
+	build = &main_build;
+	check_build(&tv, DOT11XDP_ENGINE_KFUNC);
 
-	rng_state = seed ? strtoull(seed, NULL, 0) : 0x6c3d0a11;
-	printf("# random cases from seed 0x%llx (TEST_SEED= to change)\n",
-	       (unsigned long long)rng_state);
-	err = tv_load(test_data_path("ieee80211-cipher-vectors.txt"), &tv);
-	if (err)
-		test_fatal("loading the IEEE vectors: %s", strerror(-err));
-	for (enum dot11xdp_engine e = DOT11XDP_ENGINE_TABLE; e <= DOT11XDP_ENGINE_KFUNC; e++) {
-		check_vector(&tv, "M.11.1 GCMP test mpdu #1", DOT11XDP_CIPHER_GCMP, e);
-		check_vector(&tv, "M.11.1 GCMP test mpdu #2", DOT11XDP_CIPHER_GCMP, e);
-		check_vector(&tv, "M.11.1 GCMP-256 test vector", DOT11XDP_CIPHER_GCMP_256, e);
-		check_global(&tv, "M.11.1 GCMP test mpdu #2", e);
-		check_global(&tv, "M.11.1 GCMP-256 test vector", e);
-		check_refusals(e);
-		check_openssl(e);
-	}
 	tv_free(&tv);
-	report_costs();
-
 	/* Contexts left in the map die with it. */
 	test_gcm_bpf__destroy(skel);
 	return test_done();
