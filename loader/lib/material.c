@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Key material for the table engine: the AES encryption key schedule of FIPS-197 5.2,
+ * Key material. For the table engine: the AES encryption key schedule of FIPS-197 5.2,
  * word i holding bytes 4i..4i+3 most significant first, FIPS-197's own word order. The BPF
  * table engine lays it out for its rounds once per frame (aes_table_begin in
- * bpf/lib/aes_table.h), so the map keeps the standard, checkable form.
+ * bpf/lib/aes_table.h), so the map keeps the standard, checkable form. For the kfunc engine:
+ * nothing; the key lives only in the kernel's AES contexts (crypto_ctx.h), made from the TK
+ * the caller hands to dot11xdp_crypto_ctx__create().
  */
 #include <errno.h>
 #include <string.h>
@@ -65,6 +67,8 @@ unsigned int dot11xdp_cipher_tk_len(__u32 cipher)
 	switch (cipher) {
 	case DOT11XDP_CIPHER_CCMP:
 		return 16;
+	case DOT11XDP_CIPHER_CCMP_256:
+		return 32;
 	default:
 		return 0;
 	}
@@ -75,11 +79,13 @@ int dot11xdp_material_prepare_aes(struct dot11xdp_key *key, const __u8 *tk, unsi
 {
 	if (tk_len != 16 && tk_len != 32)
 		return -EINVAL;
-	if (engine != DOT11XDP_ENGINE_TABLE)
+	if (engine != DOT11XDP_ENGINE_TABLE && engine != DOT11XDP_ENGINE_KFUNC)
 		return -EOPNOTSUPP;
 
 	memset(&key->material, 0, sizeof(key->material));
-	aes_expand_key(tk, tk_len, key->material.aes_schedule);
+	/* The kfunc engine's data path needs only tk_len and the generation: no key bytes here. */
+	if (engine == DOT11XDP_ENGINE_TABLE)
+		aes_expand_key(tk, tk_len, key->material.aes_schedule);
 	key->tk_len = (__u8)tk_len;
 	key->engine = (__u8)engine;
 	return 0;
