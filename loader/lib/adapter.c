@@ -22,6 +22,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/if_link.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -331,33 +332,93 @@ static bool prog_uses_map(int prog_fd, __u32 map_id)
 	return false;
 }
 
-/*
- * The program on ifindex that uses the key map map_id (the dispatcher's component, or the
- * one program without a dispatcher), as a libxdp program; mp holds it. NULL when none.
- */
-static struct xdp_program *find_rx_prog(int ifindex, __u32 map_id, struct xdp_multiprog **mpp)
+/* The receive program found on an interface. */
+struct rx_prog_ref {
+	int fd; /* owned */
+	__u32 id;
+	enum xdp_attach_mode mode;
+	/* Under libxdp's dispatcher: the component, which mp holds. NULL for a single program. */
+	struct xdp_multiprog *mp;
+	struct xdp_program *component;
+};
+
+static void rx_prog_ref_close(struct rx_prog_ref *ref)
+{
+	if (ref->fd >= 0)
+		close(ref->fd);
+	xdp_multiprog__close(ref->mp);
+	memset(ref, 0, sizeof(*ref));
+	ref->fd = -1;
+}
+
+/* The dispatcher's component that uses the key map map_id. */
+static bool find_component(int ifindex, __u32 map_id, struct rx_prog_ref *ref)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
 	struct xdp_program *prog = NULL;
 
-	*mpp = NULL;
 	if (libxdp_get_error(mp))
-		return NULL;
-	if (xdp_multiprog__is_legacy(mp)) {
-		prog = xdp_multiprog__main_prog(mp);
-		if (prog && !prog_uses_map(xdp_program__fd(prog), map_id))
-			prog = NULL;
-	} else {
-		while ((prog = xdp_multiprog__next_prog(prog, mp)))
-			if (prog_uses_map(xdp_program__fd(prog), map_id))
-				break;
-	}
-	if (!prog) {
+		return false;
+	while ((prog = xdp_multiprog__next_prog(prog, mp)))
+		if (prog_uses_map(xdp_program__fd(prog), map_id))
+			break;
+	ref->fd = prog ? dup_fd(xdp_program__fd(prog)) : -1;
+	if (ref->fd < 0) {
 		xdp_multiprog__close(mp);
-		return NULL;
+		return false;
 	}
-	*mpp = mp;
-	return prog;
+	ref->id = xdp_program__id(prog);
+	ref->mode = xdp_multiprog__attach_mode(mp);
+	ref->mp = mp;
+	ref->component = prog;
+	return true;
+}
+
+/*
+ * The program on ifindex that uses the key map map_id: the one program attached in skb or
+ * driver mode, or a component of libxdp's dispatcher. False when there is none.
+ *
+ * A single program is found with bpf_xdp_query(), not xdp_multiprog__get_from_ifindex():
+ * libxdp 1.3 keeps open for good an fd of the program that finds (xdp_multiprog__from_id()
+ * never closes the fd it duplicates), and that fd would keep the program, its maps and the
+ * kfunc engine's kernel contexts alive after a detach, as long as the process runs.
+ */
+static bool find_rx_prog(int ifindex, __u32 map_id, struct rx_prog_ref *ref)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, query);
+	__u32 ids[2];
+	const enum xdp_attach_mode modes[2] = { XDP_MODE_SKB, XDP_MODE_NATIVE };
+
+	memset(ref, 0, sizeof(*ref));
+	ref->fd = -1;
+	if (bpf_xdp_query(ifindex, 0, &query))
+		return false;
+	ids[0] = query.skb_prog_id;
+	ids[1] = query.drv_prog_id;
+	for (int i = 0; i < 2; i++) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd;
+
+		if (!ids[i])
+			continue;
+		fd = bpf_prog_get_fd_by_id(ids[i]);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && !strcmp(info.name, "xdp_dispatcher")) {
+			close(fd);
+			return find_component(ifindex, map_id, ref);
+		}
+		if (prog_uses_map(fd, map_id)) {
+			ref->fd = fd;
+			ref->id = ids[i];
+			ref->mode = modes[i];
+			return true;
+		}
+		close(fd);
+	}
+	return false;
 }
 
 static enum dot11xdp_xdp_mode mode_from_libxdp(enum xdp_attach_mode mode)
@@ -414,9 +475,9 @@ static int repin_from_prog(const struct dot11xdp_adapter *adapter, int prog_fd, 
  */
 static int reuse_pins(struct dot11xdp_adapter *adapter)
 {
-	struct xdp_multiprog *mp = NULL;
-	struct xdp_program *prog = NULL;
+	struct rx_prog_ref prog;
 	struct bpf_map_info info;
+	bool found;
 	int keys, fds[3], err;
 
 	keys = open_pin(adapter, DOT11XDP_MAP_KEYS);
@@ -429,11 +490,11 @@ static int reuse_pins(struct dot11xdp_adapter *adapter)
 	}
 	adapter->keys_map_id = info.id;
 	adapter->key_table_size = info.max_entries;
-	prog = find_rx_prog(adapter->ifindex, info.id, &mp);
+	found = find_rx_prog(adapter->ifindex, info.id, &prog);
 	for (int i = 0; i < 3; i++) {
 		fds[i] = open_pin(adapter, other_maps[i]);
-		if (fds[i] == -ENOENT && prog)
-			fds[i] = repin_from_prog(adapter, xdp_program__fd(prog), other_maps[i]);
+		if (fds[i] == -ENOENT && found)
+			fds[i] = repin_from_prog(adapter, prog.fd, other_maps[i]);
 	}
 	err = adopt_maps(adapter, keys, fds[0], fds[1], fds[2]);
 	if (err == -EBADF) {
@@ -446,21 +507,22 @@ static int reuse_pins(struct dot11xdp_adapter *adapter)
 			adapter->config_fd = -1;
 		err = -EUCLEAN;
 	}
-	if (err == -EUCLEAN && prog) {
+	if (err == -EUCLEAN && found) {
 		/* Never attach a second instance beside the running one. */
 		pr_warn("the maps of the program attached to %s cannot be pinned again in %s; "
 			"unload it (xdp-loader unload %s --all)\n", adapter->ifname,
 			adapter->pin_dir, adapter->ifname);
 		err = -ENOTRECOVERABLE;
 	}
-	if (!err && prog) {
-		adapter->prog_fd = dup_fd(xdp_program__fd(prog));
-		adapter->prog_id = xdp_program__id(prog);
-		adapter->mode = mode_from_libxdp(xdp_multiprog__attach_mode(mp));
+	if (!err && found) {
+		adapter->prog_fd = dup_fd(prog.fd);
+		adapter->prog_id = prog.id;
+		adapter->mode = mode_from_libxdp(prog.mode);
 		if (adapter->prog_fd < 0)
 			err = adapter->prog_fd;
 	}
-	xdp_multiprog__close(mp);
+	if (found)
+		rx_prog_ref_close(&prog);
 	return err;
 }
 
@@ -677,19 +739,26 @@ static int remove_pins(const char *dir)
 
 static int detach_prog(struct dot11xdp_adapter *adapter)
 {
-	struct xdp_multiprog *mp;
-	struct xdp_program *prog;
+	struct rx_prog_ref prog;
 	int ifindex, err;
 
 	/* The name may now belong to a new interface: find the program by its key map. */
 	ifindex = if_nametoindex(adapter->ifname);
 	if (!ifindex)
 		return 0;
-	prog = find_rx_prog(ifindex, adapter->keys_map_id, &mp);
-	if (!prog)
+	if (!find_rx_prog(ifindex, adapter->keys_map_id, &prog))
 		return 0;
-	err = xdp_program__detach(prog, ifindex, xdp_multiprog__attach_mode(mp), 0);
-	xdp_multiprog__close(mp);
+	if (prog.component) {
+		err = xdp_program__detach(prog.component, ifindex, prog.mode, 0);
+	} else {
+		/* libbpf, not libxdp, for the reason find_rx_prog() gives; only if still ours. */
+		LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = prog.fd);
+		__u32 flags = XDP_FLAGS_REPLACE | (prog.mode == XDP_MODE_NATIVE ? XDP_FLAGS_DRV_MODE
+										   : XDP_FLAGS_SKB_MODE);
+
+		err = bpf_xdp_detach(ifindex, flags, &opts) ? -errno : 0;
+	}
+	rx_prog_ref_close(&prog);
 	if (err)
 		pr_warn("cannot detach the receive program from %s: %s\n", adapter->ifname,
 			strerror(-err));
