@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Key material. For the table engine: the AES encryption key schedule of FIPS-197 5.2,
- * word i holding bytes 4i..4i+3 most significant first, FIPS-197's own word order. The BPF
- * table engine lays it out for its rounds once per frame (aes_table_begin in
- * bpf/lib/aes_table.h), so the map keeps the standard, checkable form. For the kfunc engine:
- * nothing; the key lives only in the kernel's AES contexts (crypto_ctx.h), made from the TK
- * the caller hands to dot11xdp_crypto_ctx__create().
+ * Key material, as the data path reads it. AES ciphers, for the table engine: the AES
+ * encryption key schedule of FIPS-197 5.2, word i holding bytes 4i..4i+3 most significant
+ * first, FIPS-197's own word order. The BPF table engine lays it out for its rounds once per
+ * frame (aes_table_begin in bpf/lib/aes_table.h), so the map keeps the standard, checkable
+ * form. AES ciphers, for the kfunc engine: nothing; the key lives only in the kernel's AES
+ * contexts (crypto_ctx.h), made from the TK the caller hands to dot11xdp_crypto_ctx__create().
+ * RC4 ciphers (TKIP, WEP): the keys as they are; RC4's key schedule starts from each
+ * frame's own key (WEP's IV, TKIP's per-frame mix), so nothing can be computed ahead.
  */
 #include <errno.h>
 #include <string.h>
@@ -69,6 +71,12 @@ unsigned int dot11xdp_cipher_tk_len(__u32 cipher)
 		return 16;
 	case DOT11XDP_CIPHER_CCMP_256:
 		return 32;
+	case DOT11XDP_CIPHER_TKIP:
+		return DOT11XDP_TKIP_KEY_LEN;
+	case DOT11XDP_CIPHER_WEP40:
+		return DOT11XDP_WEP40_KEY_LEN;
+	case DOT11XDP_CIPHER_WEP104:
+		return DOT11XDP_WEP104_KEY_LEN;
 	default:
 		return 0;
 	}
@@ -91,6 +99,51 @@ int dot11xdp_material_prepare_aes(struct dot11xdp_key *key, const __u8 *tk, unsi
 	return 0;
 }
 
+/*
+ * The RC4 ciphers run in BPF whatever the AES engine, so every engine takes them; the key
+ * records the engine all the same, like any other key of the adapter.
+ */
+static int rc4_engine_ok(enum dot11xdp_engine engine)
+{
+	return engine == DOT11XDP_ENGINE_TABLE || engine == DOT11XDP_ENGINE_KFUNC;
+}
+
+int dot11xdp_material_prepare_tkip(struct dot11xdp_key *key, const __u8 *tk, unsigned int tk_len,
+				   enum dot11xdp_engine engine)
+{
+	struct dot11xdp_tkip_material *tkip = &key->material.tkip;
+
+	if (tk_len != DOT11XDP_TKIP_KEY_LEN)
+		return -EINVAL;
+	if (!rc4_engine_ok(engine))
+		return -EOPNOTSUPP;
+
+	memset(&key->material, 0, sizeof(key->material));
+	memcpy(tkip->tk, tk, DOT11XDP_TKIP_TK_LEN);
+	/* The blob's order is the data path's: RX MIC key (frames from the peer), then TX. */
+	memcpy(tkip->michael[DOT11XDP_FROM_PEER], tk + DOT11XDP_TKIP_TK_LEN, DOT11XDP_MICHAEL_KEY_LEN);
+	memcpy(tkip->michael[DOT11XDP_TO_PEER], tk + DOT11XDP_TKIP_TK_LEN + DOT11XDP_MICHAEL_KEY_LEN,
+	       DOT11XDP_MICHAEL_KEY_LEN);
+	key->tk_len = (__u8)tk_len;
+	key->engine = (__u8)engine;
+	return 0;
+}
+
+int dot11xdp_material_prepare_wep(struct dot11xdp_key *key, const __u8 *tk, unsigned int tk_len,
+				  enum dot11xdp_engine engine)
+{
+	if (tk_len != DOT11XDP_WEP40_KEY_LEN && tk_len != DOT11XDP_WEP104_KEY_LEN)
+		return -EINVAL;
+	if (!rc4_engine_ok(engine))
+		return -EOPNOTSUPP;
+
+	memset(&key->material, 0, sizeof(key->material));
+	memcpy(key->material.wep.key, tk, tk_len);
+	key->tk_len = (__u8)tk_len;
+	key->engine = (__u8)engine;
+	return 0;
+}
+
 int dot11xdp_material_prepare(struct dot11xdp_key *key, __u32 cipher, const __u8 *tk,
 			      unsigned int tk_len, enum dot11xdp_engine engine)
 {
@@ -101,7 +154,18 @@ int dot11xdp_material_prepare(struct dot11xdp_key *key, __u32 cipher, const __u8
 		return -EOPNOTSUPP;
 	if (tk_len != want)
 		return -EINVAL;
-	err = dot11xdp_material_prepare_aes(key, tk, tk_len, engine);
+	switch (cipher) {
+	case DOT11XDP_CIPHER_TKIP:
+		err = dot11xdp_material_prepare_tkip(key, tk, tk_len, engine);
+		break;
+	case DOT11XDP_CIPHER_WEP40:
+	case DOT11XDP_CIPHER_WEP104:
+		err = dot11xdp_material_prepare_wep(key, tk, tk_len, engine);
+		break;
+	default:
+		err = dot11xdp_material_prepare_aes(key, tk, tk_len, engine);
+		break;
+	}
 	if (err)
 		return err;
 	key->cipher = cipher;

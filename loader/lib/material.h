@@ -25,4 +25,21 @@ int dot11xdp_material_prepare(struct dot11xdp_key *key, __u32 cipher, const __u8
 int dot11xdp_material_prepare_aes(struct dot11xdp_key *key, const __u8 *tk, unsigned int tk_len,
 				  enum dot11xdp_engine engine);
 
+/*
+ * TKIP: tk is the 32 bytes of the Windows blob's ucTKIPMICKeys: the TK, the RX Michael key
+ * (frames the key's peer sends), the TX Michael key (frames sent to the peer). Fills
+ * key->material.tkip, key->tk_len (32) and key->engine, leaves key->cipher. Returns 0,
+ * -EINVAL for another length, -EOPNOTSUPP for an unknown engine.
+ */
+int dot11xdp_material_prepare_tkip(struct dot11xdp_key *key, const __u8 *tk, unsigned int tk_len,
+				   enum dot11xdp_engine engine);
+
+/*
+ * WEP-40 / WEP-104: the raw 5- or 13-byte key into key->material.wep, key->tk_len and
+ * key->engine; leaves key->cipher. Returns 0, -EINVAL for another length, -EOPNOTSUPP for an
+ * unknown engine.
+ */
+int dot11xdp_material_prepare_wep(struct dot11xdp_key *key, const __u8 *tk, unsigned int tk_len,
+				  enum dot11xdp_engine engine);
+
 #endif
