@@ -374,6 +374,16 @@ static void check_stored(const struct env *e, const struct cipher_spec *c, const
 			counters &= got.rx[end].pn[i] == want_pn;
 	test_check(counters, "%s: %s: %s: every replay counter starts there", e->engine_name,
 		   c->name, what);
+	/* Windows' order, whatever material.c does with it: RX MIC key, then TX MIC key. */
+	if (c->kind == BLOB_TKIP)
+		test_check(!memcmp(got.material.tkip.tk, key, 16) &&
+				   !memcmp(got.material.tkip.michael[DOT11XDP_FROM_PEER], key + 16, 8) &&
+				   !memcmp(got.material.tkip.michael[DOT11XDP_TO_PEER], key + 24, 8),
+			   "%s: TKIP: %s: the blob's first MIC key checks frames from the peer (RX), "
+			   "the second frames to it (TX)", e->engine_name, what);
+	if (c->kind == BLOB_RAW)
+		test_check(!memcmp(got.material.wep.key, key, c->key_len),
+			   "%s: %s: %s: the raw key is the WEP key", e->engine_name, c->name, what);
 	if (e->engine == DOT11XDP_ENGINE_KFUNC && uses_aes(c->cipher)) {
 		__u64 generation = got.generation;
 		__u8 value[64];
