@@ -81,6 +81,16 @@ d key add "$IF" "$STA" ccmp "$TK2"
 check_eq "replacing a key keeps one context entry per key" "$(contexts)" 2
 d key del "$IF" 02:00:00:00:00:02
 check_eq "key del removes its contexts" "$(contexts)" 1
+# RC4 ciphers run in BPF on either engine: their keys need no kernel AES contexts.
+d key add "$IF" 02:00:00:00:00:03 tkip "$TK1$TK2"
+check_eq "key add tkip on the kfunc engine" "$RC" 0
+d key add "$IF" 02:00:00:00:00:04 wep40 0102030405
+check_eq "key add wep40 on the kfunc engine" "$RC" 0
+d key add "$IF" 02:00:00:00:00:05 wep 0102030405060708090a0b0c0d
+check_eq "key add wep (13 bytes) on the kfunc engine" "$RC" 0
+d key list "$IF"
+check "key list: wep of 13 bytes is stored as wep104" has "02:00:00:00:00:05 .*wep104" "$OUT"
+check_eq "TKIP and WEP keys add no context entries" "$(contexts)" 1
 
 d attach "$IF" --engine table
 check_eq "attach --engine table on a kfunc attachment exits 1" "$RC" 1
