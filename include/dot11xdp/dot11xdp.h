@@ -120,6 +120,9 @@ DOT11XDP_API void *dot11xdp_adapter__handle(const struct dot11xdp_adapter *adapt
 /*
  * The fd of the adapter's key map (dot11xdp_keys), for tools that must save and restore a
  * key's whole state, replay counters included (offline candidate keys). Owned by the adapter.
+ * On the kfunc engine a saved value names kernel contexts (by its generation) that the library
+ * releases when the key is replaced or deleted: restoring it later leaves a key whose frames
+ * all fail, so save and restore values on the table engine only.
  */
 DOT11XDP_API int dot11xdp_adapter__keys_map_fd(const struct dot11xdp_adapter *adapter);
 
