@@ -268,7 +268,8 @@ static __u32 existing_engine(const struct dot11xdp_adapter *adapter)
 	int fd;
 
 	if (adapter->config_fd >= 0 && !bpf_map_lookup_elem(adapter->config_fd, &zero, &config) &&
-	    config.abi_version == DOT11XDP_ABI_VERSION && config.engine)
+	    config.abi_version == DOT11XDP_ABI_VERSION &&
+	    (config.engine == DOT11XDP_ENGINE_TABLE || config.engine == DOT11XDP_ENGINE_KFUNC))
 		return config.engine;
 	fd = open_pin(adapter, DOT11XDP_MAP_CRYPTO);
 	if (fd < 0)
