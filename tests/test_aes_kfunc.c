@@ -731,6 +731,8 @@ int main(void)
 	int err;
 
 	test_require_root();
+	/* /proc/crypto counts are system-wide: one such test at a time on a machine. */
+	test_exclusive("kfunc-contexts");
 	if (!test_ok(dot11xdp_kfunc_engine_available(), "probe: the kfunc engine is available"))
 		test_fatal("this kernel lacks the BPF crypto kfuncs or ecb(aes)/cbc(aes) (6.10+ needed)");
 	if (tv_load(test_data_path("ieee80211-cipher-vectors.txt"), &tv))

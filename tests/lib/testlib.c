@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/file.h>
 
 #include "testlib.h"
 
@@ -66,6 +68,24 @@ void test_require_root(void)
 {
 	if (geteuid() != 0)
 		test_fatal("this test needs root (BPF maps, XDP, namespaces); run make test as root");
+}
+
+void test_exclusive(const char *name)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "/run/dot11xdp-test-%s.lock", name);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		test_fatal("cannot open %s: %s", path, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		printf("# waiting for another test holding %s\n", path);
+		fflush(stdout);
+		if (flock(fd, LOCK_EX))
+			test_fatal("cannot lock %s: %s", path, strerror(errno));
+	}
+	/* The descriptor stays open: the lock goes with the process. */
 }
 
 bool test_bytes_eq(const void *got, size_t got_len, const void *want, size_t want_len,

@@ -25,6 +25,12 @@ int test_done(void);
 /* Fails the program loudly unless running as root (BPF and namespaces need it). */
 void test_require_root(void);
 
+/*
+ * Hold a machine-wide lock named name until the program exits, so tests that read
+ * system-wide counters (/proc/crypto) never run side by side and read each other's work.
+ */
+void test_exclusive(const char *name);
+
 /* Compare two buffers; on a mismatch print the first differing offset. */
 bool test_bytes_eq(const void *got, size_t got_len, const void *want, size_t want_len,
 		   const char *name_fmt, ...) __attribute__((format(printf, 5, 6)));
