@@ -121,9 +121,11 @@ $(OUTPUT)/bench/%: bench/%.c $(LIB_A) Makefile $(SKELS) | $(OUTPUT)/bench
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(LIB_A) $(LIBS)
 
-# Needs root (BPF_PROG_TEST_RUN); not part of `make test`.
-bench: $(BENCHES)
-	$(Q)for b in $(BENCHES); do $$b || exit 1; done
+# Needs root (BPF_PROG_TEST_RUN); not part of `make test`. Each bench takes --json FILE and
+# --clang CMD (the BPF compiler, for its version); capgen makes the frames.
+bench: $(BENCHES) $(OUTPUT)/tools/capgen
+	$(Q)for b in $(BENCHES); do \
+		$$b --json $(OUTPUT)/bench/results.json --clang $(CLANG) || exit 1; done
 
 $(OUTPUT)/tests/lib/%.o: tests/lib/%.c Makefile $(SKELS) | $(OUTPUT)/tests/lib
 	$(call msg,CC,$@)
