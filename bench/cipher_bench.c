@@ -1,45 +1,158 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Speed of the BPF CCM core (bpf/test_ccm.bpf.c, table AES engine) against OpenSSL's
- * AES-CCM on the same machine, single core. BPF figures come from BPF_PROG_TEST_RUN with
- * repeat (the kernel's own per-run average); OpenSSL's from a timed loop of EVP calls, with
- * AES-NI and with AES-NI masked (OPENSSL_ia32cap, in a child process since OpenSSL reads it
- * once at start-up). Not part of make test.
+ * cipher_bench: what one frame costs on the data path, per cipher, per AES engine and per
+ * payload size, single core, with OpenSSL's AEAD on the same core in the same run as the
+ * reference. Not part of make test. Run as root: make bench (build/bench/cipher_bench).
  *
- * Run as root: make bench (or build/bench/ccm_bench once built).
+ * What is timed (the process pinned to one CPU; every figure in nanoseconds per frame):
+ *  - xdp_decrypt: the receive program as an adapter loads it (decrypt_table for the table
+ *    engine, decrypt for the kfunc engine; live build, no outcome report) on protected QoS
+ *    data frames from a station: capgen's, encrypted by OpenSSL (WEP-104 made here, OpenSSL
+ *    RC4 and zlib's CRC-32). Radiotap and 802.11 parsing, key lookup, replay check,
+ *    decryption, MIC check, header strip, counters: the whole program.
+ *    BPF_PROG_TEST_RUN with repeat > 1 reruns the program on the same buffer, which the
+ *    first run left decrypted (and whose PN is a replay by then), so a run here is a batch of
+ *    distinct frames with increasing PNs, each run once (repeat = 1), the kernel's durations
+ *    summed. Between runs the key is written again, which resets its replay counters (not
+ *    timed). Every output is compared with the plaintext capgen wrote.
+ *  - floor: the same loop over unprotected frames of the same size (parse, count, pass): what
+ *    a repeat = 1 run costs besides the cipher (the kernel's clock reads around one run, the
+ *    parsing, the counters). The xdp_decrypt figures include it.
+ *  - core: the cipher alone (bpf/test_gcm.bpf.c: the CCM and GCM cores; bpf/test_tkip.bpf.c:
+ *    TKIP with Michael, WEP) on one payload, repeat = --frames, packet left as it was.
+ *  - OpenSSL: EVP AES-128/256-CCM and AES-128/256-GCM on the same payload sizes, with a
+ *    QoS frame's 24-byte AAD, with AES-NI and with it masked (OPENSSL_ia32cap clears AES-NI
+ *    and PCLMULQDQ: vector-permute AES, constant-time), in a child process since OpenSSL
+ *    reads the mask once at start-up.
+ * Each figure is the median of --runs runs with their minimum and maximum. The runs go
+ * round-robin over every measurement, so a noisy moment of the machine spreads over all.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/provider.h>
+/* libpcap's own struct bpf_insn would clash with the kernel's (linux/bpf.h). */
+#define PCAP_DONT_INCLUDE_PCAP_BPF_H
+#include <pcap/pcap.h>
+#include <zlib.h>
 
+#include <dot11xdp/dot11xdp_structs.h>
+#include "crypto_ctx.h"
 #include "material.h"
-#include "test_ccm.skel.h"
-#include "../bpf/test_ccm.h"
+#include "decrypt.skel.h"
+#include "decrypt_table.skel.h"
+#include "test_gcm.skel.h"
+#include "test_tkip.skel.h"
+#include "../bpf/test_gcm.h"
+#include "../bpf/test_tkip.h"
 
-#define BODY_MAX 2336
+#define RUNS_MAX 99
+#define FRAMES_MAX 10000
+#define JOBS_MAX 256
+#define FRAME_MAX 4096
+#define LLC_SNAP_LEN 8
+#define QOS_AAD_LEN 24 /* CCMP/GCMP AAD of a QoS data frame without A4 */
+#define WEP104_KEY_LEN 13
+#define BASE_MAX 128 /* a capgen output's path, less its extension */
 
-static const size_t sizes[] = { 64, 256, 1500, 2304 };
+static const char *prog = "cipher_bench";
+
+/* Payload: the MSDU body (LLC/SNAP and the packet) the cipher protects. */
+static const unsigned int sizes[] = { 64, 256, 1500, 2304 };
 #define NSIZES (sizeof(sizes) / sizeof(sizes[0]))
+#define SIZE_GOAL 2 /* 1,500 bytes: the size the goals name */
 
-static const uint8_t tk128[16] = { 0xc9, 0x7c, 0x1f, 0x67, 0xce, 0x37, 0x11, 0x85,
-				   0x51, 0x4a, 0x8a, 0x19, 0xf2, 0xbd, 0xd5, 0x2f };
-static const uint8_t tk256[32] = { 0xc9, 0x7c, 0x1f, 0x67, 0xce, 0x37, 0x11, 0x85, 0x51, 0x4a, 0x8a,
-				   0x19, 0xf2, 0xbd, 0xd5, 0x2f, 1,    2,    3,    4,    5,    6,
-				   7,	 8,    9,    10,   11,   12,   13,   14,   15,   16 };
-static const uint8_t nonce[13] = { 0x00, 0x50, 0x30, 0xf1, 0x84, 0x44, 0x08,
-				   0xb5, 0x03, 0x97, 0x76, 0xe7, 0x0c };
-static const uint8_t aad[32] = { 0x08, 0x40, 0x0f, 0xd2, 0xe1, 0x28, 0xa5, 0x7c, 0x50, 0x30, 0xf1,
-				 0x84, 0x44, 0x08, 0xab, 0xae, 0xa5, 0xb8, 0xfc, 0xba, 0x00, 0x00 };
+enum bench_cipher { CCMP_128, CCMP_256, GCMP_128, GCMP_256, TKIP, WEP_104, NCIPHERS };
+
+static const struct cipher_desc {
+	const char *name;
+	const char *capgen;  /* capgen --cipher; NULL: frames made here */
+	__u32 cipher;	     /* enum dot11xdp_cipher */
+	unsigned int tk_len; /* bytes of key material (TKIP: TK and both Michael keys) */
+	unsigned int sec_len, trailer_len;
+	bool aes, gcm;
+} ciphers[NCIPHERS] = {
+	[CCMP_128] = { "CCMP-128", "ccmp", DOT11XDP_CIPHER_CCMP, 16, 8, 8, true, false },
+	[CCMP_256] = { "CCMP-256", "ccmp-256", DOT11XDP_CIPHER_CCMP_256, 32, 8, 16, true, false },
+	[GCMP_128] = { "GCMP-128", "gcmp", DOT11XDP_CIPHER_GCMP, 16, 8, 16, true, true },
+	[GCMP_256] = { "GCMP-256", "gcmp-256", DOT11XDP_CIPHER_GCMP_256, 32, 8, 16, true, true },
+	[TKIP] = { "TKIP", "tkip", DOT11XDP_CIPHER_TKIP, 32, 8, 12, false, false },
+	[WEP_104] = { "WEP-104", NULL, DOT11XDP_CIPHER_WEP104, 13, 4, 4, false, false },
+};
+
+/* OpenSSL's reference ciphers. */
+enum ossl_cipher { OSSL_CCM_128, OSSL_CCM_256, OSSL_GCM_128, OSSL_GCM_256, NOSSL };
+
+static const struct ossl_desc {
+	const char *name;
+	unsigned int key_len, tag_len;
+	bool gcm;
+} ossl_ciphers[NOSSL] = {
+	[OSSL_CCM_128] = { "AES-128-CCM", 16, 8, false },
+	[OSSL_CCM_256] = { "AES-256-CCM", 32, 16, false },
+	[OSSL_GCM_128] = { "AES-128-GCM", 16, 16, true },
+	[OSSL_GCM_256] = { "AES-256-GCM", 32, 16, true },
+};
+
+enum op { OP_DECRYPT, OP_ENCRYPT, NOPS };
+static const char *const op_names[NOPS] = { "decrypt", "encrypt" };
+
+enum path { PATH_XDP, PATH_FLOOR, PATH_CORE, PATH_OPENSSL };
+
+/* Engine column: the AES engines, RC4 for TKIP and WEP, OpenSSL's two modes. */
+enum engine { ENG_TABLE, ENG_KFUNC, ENG_RC4, ENG_AESNI, ENG_NO_AESNI };
+static const char *const engine_names[] = { "table", "kfunc", "rc4", "AES-NI", "no AES-NI" };
+
+struct options {
+	unsigned int runs, frames;
+	const char *json, *capgen, *clang;
+	int cpu;
+};
+
+static struct options opt = { .runs = 9, .frames = 200, .cpu = -1 };
+
+/* ---- odds and ends ------------------------------------------------------------------ */
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (!p)
+		die("out of memory");
+	return p;
+}
 
 static double now_ns(void)
 {
@@ -49,189 +162,1321 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-/* One OpenSSL AES-CCM operation on a len-byte payload: in -> out; tag in (decrypt) or out. */
-static void openssl_ccm(EVP_CIPHER_CTX *ctx, const EVP_CIPHER *cipher, int decrypt,
-			const uint8_t *tk, size_t mic_len, uint8_t *tag, const uint8_t *in,
-			uint8_t *out, size_t len)
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct spread {
+	double median, min, max;
+};
+
+static struct spread spread_of(const double *v, unsigned int n)
+{
+	double sorted[RUNS_MAX];
+
+	memcpy(sorted, v, n * sizeof(*v));
+	qsort(sorted, n, sizeof(*sorted), cmp_double);
+	return (struct spread){ n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2,
+				sorted[0], sorted[n - 1] };
+}
+
+/* Payload bytes per ns * 1000 = MB/s. */
+static double mb_per_s(unsigned int bytes, double ns)
+{
+	return bytes * 1e3 / ns;
+}
+
+/* ---- frames ------------------------------------------------------------------------- */
+
+struct frame {
+	__u8 *bytes;	/* radiotap + protected MPDU */
+	__u32 len;
+	__u32 rt_len;
+	__u8 *plain;	/* the plaintext MPDU: MAC header (Protected clear) + payload */
+	__u32 plain_len;
+};
+
+/* A station's frames of one cipher and payload size, and its key. */
+struct frameset {
+	struct frame *f;
+	unsigned int n;
+	__u8 sta[6];
+	__u8 tk[32];
+	unsigned int tk_len;
+};
+
+static struct frameset sets[NCIPHERS][NSIZES];
+static char tmpdir[] = "/tmp/dot11xdp-bench.XXXXXX";
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static void tmpdir_remove(void)
+{
+	nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Header length of a data MPDU (QoS Control, A4, HT Control), as the standard lays it out. */
+static __u32 mpdu_hdr_len(const __u8 *h)
+{
+	bool qos = h[0] & 0x80;
+	__u32 len = 24;
+
+	if ((h[1] & 3) == 3)
+		len += 6;
+	if (qos)
+		len += 2;
+	if (qos && (h[1] & 0x80))
+		len += 4;
+	return len;
+}
+
+/* Hex digits to bytes, up to the end of the line; returns the byte count or -1. */
+static int parse_hex(const char *s, __u8 *out, size_t max)
+{
+	size_t n = 0;
+	unsigned int v;
+
+	for (; isxdigit(s[0]) && isxdigit(s[1]); s += 2) {
+		if (n == max || sscanf(s, "%2x", &v) != 1)
+			return -1;
+		out[n++] = v;
+	}
+	return *s && *s != '\n' ? -1 : (int)n;
+}
+
+static void run_capgen(const char *cipher, unsigned int ip_size, unsigned int frames,
+		       const char *base)
+{
+	char out[BASE_MAX + 8], keys[BASE_MAX + 8], plain[BASE_MAX + 8], n[16], size[16];
+	int status;
+	pid_t pid;
+
+	snprintf(out, sizeof(out), "%s.pcap", base);
+	snprintf(keys, sizeof(keys), "%s.keys", base);
+	snprintf(plain, sizeof(plain), "%s.plain", base);
+	snprintf(n, sizeof(n), "%u", frames);
+	snprintf(size, sizeof(size), "%u", ip_size);
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (!pid) {
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(127);
+		execl(opt.capgen, opt.capgen, "-o", out, "--frames", n, "--stations", "1",
+		      "--sizes", size, "--cipher", cipher, "--keys-out", keys, "--plain-out", plain,
+		      (char *)NULL);
+		fprintf(stderr, "%s: cannot run %s: %s\n", prog, opt.capgen, strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+		die("%s failed for %s frames of %u bytes", opt.capgen, cipher, ip_size);
+}
+
+static pcap_t *capture_open(const char *path)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(path, err);
+
+	if (!p)
+		die("%s: %s", path, err);
+	return p;
+}
+
+/*
+ * The first opt.frames data frames the station sent in a capgen capture, with their
+ * plaintext MPDUs rebuilt from --plain-out (its Ethernet frames, one per data frame).
+ */
+static void load_capgen(struct frameset *set, const struct cipher_desc *c, unsigned int payload,
+			const char *base)
+{
+	char path[BASE_MAX + 8], line[256], *eq;
+	struct pcap_pkthdr *h, *ph;
+	const __u8 *p, *pp;
+	pcap_t *cap, *plain;
+	FILE *keys;
+
+	snprintf(path, sizeof(path), "%s.keys", base);
+	keys = fopen(path, "r");
+	if (!keys || !fgets(line, sizeof(line), keys) || !(eq = strchr(line, '=')) ||
+	    sscanf(line, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &set->sta[0], &set->sta[1], &set->sta[2],
+		   &set->sta[3], &set->sta[4], &set->sta[5]) != 6 ||
+	    !strchr(eq, ':') || parse_hex(strchr(eq, ':') + 1, set->tk, sizeof(set->tk)) != (int)c->tk_len)
+		die("%s: not a key line capgen writes", path);
+	set->tk_len = c->tk_len;
+	fclose(keys);
+
+	snprintf(path, sizeof(path), "%s.pcap", base);
+	cap = capture_open(path);
+	snprintf(path, sizeof(path), "%s.plain", base);
+	plain = capture_open(path);
+	set->f = xcalloc(opt.frames, sizeof(*set->f));
+	while (set->n < opt.frames && pcap_next_ex(cap, &h, &p) == 1) {
+		struct frame *f = &set->f[set->n];
+		__u32 rt_len, hdr_len, body_len;
+		const __u8 *mpdu;
+
+		if (h->caplen != h->len || h->caplen < 4)
+			die("%s: a truncated frame", base);
+		rt_len = p[2] | p[3] << 8;
+		if (rt_len + 24 > h->caplen)
+			die("%s: a truncated frame", base);
+		mpdu = p + rt_len;
+		/* Protected data frames only: beacons, handshakes and EAPOL have no plaintext. */
+		if ((mpdu[0] & 0x0c) != 0x08 || !(mpdu[1] & 0x40))
+			continue;
+		if (pcap_next_ex(plain, &ph, &pp) != 1 || ph->caplen < 14)
+			die("%s.plain: fewer frames than data frames", base);
+		if ((mpdu[1] & 3) != 1) /* from the AP: not this station's */
+			continue;
+		hdr_len = mpdu_hdr_len(mpdu);
+		body_len = h->caplen - rt_len - hdr_len - c->sec_len - c->trailer_len;
+		if (body_len != payload || ph->caplen - 14 + LLC_SNAP_LEN != payload)
+			die("%s: a %u-byte payload where %u was asked for", base, body_len, payload);
+		f->len = h->caplen;
+		f->rt_len = rt_len;
+		f->bytes = xcalloc(1, f->len);
+		memcpy(f->bytes, p, f->len);
+		f->plain_len = hdr_len + payload;
+		f->plain = xcalloc(1, f->plain_len);
+		memcpy(f->plain, mpdu, hdr_len);
+		f->plain[1] &= ~0x40;
+		memcpy(f->plain + hdr_len, "\xaa\xaa\x03\x00\x00\x00", 6);
+		memcpy(f->plain + hdr_len + 6, pp + 12, ph->caplen - 12);
+		set->n++;
+	}
+	if (set->n < opt.frames)
+		die("%s: %u frames from the station, %u wanted", base, set->n, opt.frames);
+	pcap_close(cap);
+	pcap_close(plain);
+}
+
+/* RC4 of in to out with key, by OpenSSL (the legacy provider). */
+static void rc4(const __u8 *key, int key_len, const __u8 *in, __u8 *out, int len)
+{
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, "RC4", NULL);
+	int n;
+
+	if (!ctx || !cipher || !EVP_EncryptInit_ex(ctx, cipher, NULL, NULL, NULL) ||
+	    !EVP_CIPHER_CTX_set_key_length(ctx, key_len) ||
+	    !EVP_EncryptInit_ex(ctx, NULL, NULL, key, NULL) ||
+	    !EVP_EncryptUpdate(ctx, out, &n, in, len) || n != len)
+		die("OpenSSL RC4 failed");
+	EVP_CIPHER_free(cipher);
+	EVP_CIPHER_CTX_free(ctx);
+}
+
+/*
+ * WEP-104 frames from the plaintext of the CCMP-128 frames of the same size: IV (a distinct
+ * one per frame), key ID 0, then RC4(IV | key) over the payload and its CRC-32 (the ICV).
+ */
+static void make_wep(struct frameset *set, const struct frameset *from)
+{
+	static const __u8 key[WEP104_KEY_LEN] = { 0x3b, 0x4f, 0x0c, 0x11, 0x5e, 0x9d, 0x47,
+						  0xa2, 0x61, 0x28, 0xd3, 0x70, 0x95 };
+	__u8 rc4_key[3 + WEP104_KEY_LEN], buf[FRAME_MAX];
+
+	memcpy(set->sta, from->sta, sizeof(set->sta));
+	memcpy(set->tk, key, sizeof(key));
+	set->tk_len = sizeof(key);
+	set->f = xcalloc(from->n, sizeof(*set->f));
+	memcpy(rc4_key + 3, key, sizeof(key));
+	for (set->n = 0; set->n < from->n; set->n++) {
+		const struct frame *src = &from->f[set->n];
+		struct frame *f = &set->f[set->n];
+		__u32 hdr_len = mpdu_hdr_len(src->plain), len = src->plain_len - hdr_len;
+		__u32 icv = crc32(0, src->plain + hdr_len, len);
+		__u8 *p;
+
+		f->rt_len = src->rt_len;
+		f->len = src->rt_len + hdr_len + 4 + len + 4;
+		f->bytes = p = xcalloc(1, f->len);
+		f->plain = src->plain;
+		f->plain_len = src->plain_len;
+		memcpy(p, src->bytes, src->rt_len);
+		p += src->rt_len;
+		memcpy(p, src->plain, hdr_len);
+		p[1] |= 0x40;
+		p += hdr_len;
+		p[0] = rc4_key[0] = set->n >> 16;
+		p[1] = rc4_key[1] = set->n >> 8;
+		p[2] = rc4_key[2] = set->n;
+		p[3] = 0; /* key ID 0 */
+		memcpy(buf, src->plain + hdr_len, len);
+		for (int i = 0; i < 4; i++)
+			buf[len + i] = icv >> (8 * i);
+		rc4(rc4_key, sizeof(rc4_key), buf, p + 4, len + 4);
+	}
+}
+
+static void load_frames(void)
+{
+	char base[BASE_MAX];
+
+	if (!mkdtemp(tmpdir))
+		die("mkdtemp: %s", strerror(errno));
+	atexit(tmpdir_remove);
+	for (int c = 0; c < NCIPHERS; c++)
+		for (unsigned int s = 0; s < NSIZES; s++) {
+			if (!ciphers[c].capgen)
+				continue;
+			snprintf(base, sizeof(base), "%s/%s-%u", tmpdir, ciphers[c].capgen, sizes[s]);
+			/* About half the frames are the station's: ask for three times as many. */
+			run_capgen(ciphers[c].capgen, sizes[s] - LLC_SNAP_LEN, 3 * opt.frames, base);
+			load_capgen(&sets[c][s], &ciphers[c], sizes[s], base);
+		}
+	for (unsigned int s = 0; s < NSIZES; s++)
+		make_wep(&sets[WEP_104][s], &sets[CCMP_128][s]);
+}
+
+/* ---- the BPF programs --------------------------------------------------------------- */
+
+static struct decrypt_table_bpf *rx_table;
+static struct decrypt_bpf *rx_kfunc;
+static struct test_gcm_bpf *aes_core;
+static struct test_tkip_bpf *rc4_core;
+static int ncpus;
+static __u64 generation;
+
+/* Nothing of the benchmark may land in /sys/fs/bpf. */
+static void unpin_all(struct bpf_object *obj)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj)
+		if (bpf_map__set_pin_path(map, NULL))
+			die("unpinning map %s", bpf_map__name(map));
+}
+
+#define LOAD_SKEL(skel, name)                                                     \
+	do {                                                                      \
+		int err_;                                                         \
+		(skel) = name##__open();                                          \
+		if (!(skel))                                                      \
+			die("opening %s: %s", #name, strerror(errno));            \
+		unpin_all((skel)->obj);                                           \
+		err_ = name##__load(skel);                                        \
+		if (err_)                                                         \
+			die("loading %s: %s", #name, strerror(-err_));            \
+	} while (0)
+
+static void load_programs(void)
+{
+	if (!dot11xdp_kfunc_engine_available())
+		die("this kernel lacks the kfunc AES engine (BPF crypto kfuncs, Linux 6.10+), "
+		    "which the benchmark measures");
+	LOAD_SKEL(rx_table, decrypt_table_bpf);
+	LOAD_SKEL(rx_kfunc, decrypt_bpf);
+	LOAD_SKEL(aes_core, test_gcm_bpf);
+	LOAD_SKEL(rc4_core, test_tkip_bpf);
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus <= 0)
+		die("libbpf_num_possible_cpus: %d", ncpus);
+}
+
+/*
+ * Key material of set for cipher c on engine (its kernel contexts in obj's dot11xdp_crypto,
+ * for the kfunc engine), with every replay counter at 0.
+ */
+static void key_prepare(struct dot11xdp_key *key, enum bench_cipher c, const struct frameset *set,
+			enum engine engine, const struct bpf_object *obj)
+{
+	enum dot11xdp_engine e = engine == ENG_KFUNC ? DOT11XDP_ENGINE_KFUNC : DOT11XDP_ENGINE_TABLE;
+	int err;
+
+	memset(key, 0, sizeof(*key));
+	err = dot11xdp_material_prepare(key, ciphers[c].cipher, set->tk, set->tk_len, e);
+	if (err)
+		die("preparing the %s key: %s", ciphers[c].name, strerror(-err));
+	key->cipher = ciphers[c].cipher;
+	key->generation = ++generation;
+	if (engine == ENG_KFUNC) {
+		err = dot11xdp_crypto_ctx__create(obj, key->generation, set->tk, set->tk_len);
+		if (err)
+			die("kernel AES contexts for %s: %s", ciphers[c].name, strerror(-err));
+	}
+}
+
+static void map_set(int fd, const void *id, const void *value, const char *what)
+{
+	if (bpf_map_update_elem(fd, id, value, BPF_ANY))
+		die("writing %s: %s", what, strerror(errno));
+}
+
+static void rx_config(int config_fd, __u32 engine)
+{
+	struct dot11xdp_config config = { .abi_version = DOT11XDP_ABI_VERSION,
+					  .output = DOT11XDP_OUTPUT_PASS,
+					  .engine = engine };
+	__u32 zero = 0;
+
+	map_set(config_fd, &zero, &config, "the configuration");
+}
+
+/* The global outcome counters of a receive program, summed over CPUs. */
+static void rx_stats(int stats_fd, struct dot11xdp_rx_stats *sum)
+{
+	struct dot11xdp_rx_stats values[ncpus];
+	__u32 zero = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	if (bpf_map_lookup_elem(stats_fd, &zero, values))
+		die("reading the counters: %s", strerror(errno));
+	for (int cpu = 0; cpu < ncpus; cpu++)
+		for (unsigned int o = 0; o < sizeof(*sum) / sizeof(__u64); o++)
+			((__u64 *)sum)[o] += ((__u64 *)&values[cpu])[o];
+}
+
+/* One BPF_PROG_TEST_RUN; returns the kernel's ns per repeat. */
+static __u32 test_run(int prog_fd, const void *in, __u32 len, void *out, __u32 *out_len,
+		      __u32 repeat, __u32 *retval)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = len, .data_out = out,
+		    .data_size_out = out ? *out_len : 0, .repeat = repeat);
+
+	if (bpf_prog_test_run_opts(prog_fd, &o))
+		die("BPF_PROG_TEST_RUN: %s", strerror(errno));
+	if (out_len)
+		*out_len = o.data_size_out;
+	*retval = o.retval;
+	return o.duration;
+}
+
+/* ---- the measurements --------------------------------------------------------------- */
+
+struct job {
+	enum path path;
+	enum op op;
+	int cipher; /* enum bench_cipher; enum ossl_cipher for PATH_OPENSSL */
+	enum engine engine;
+	unsigned int size; /* index into sizes */
+	double ns[RUNS_MAX];
+	/* xdp, floor: the program, its key and the frames */
+	int prog_fd, keys_fd;
+	struct dot11xdp_key_id id;
+	struct dot11xdp_key key;
+	const struct frameset *set;
+	/* core: the request packet, the key map */
+	__u8 *req;
+	__u32 req_len;
+};
+
+static struct job jobs[JOBS_MAX];
+static unsigned int njobs;
+/* Whether xdp_decrypt decrypts the cipher (this build's receive path). */
+static bool rx_decrypts[NCIPHERS];
+
+static struct job *job_add(enum path path, enum op op, int cipher, enum engine engine,
+			   unsigned int size)
+{
+	struct job *j;
+
+	if (njobs == JOBS_MAX)
+		die("too many measurements");
+	j = &jobs[njobs++];
+	*j = (struct job){ .path = path, .op = op, .cipher = cipher, .engine = engine, .size = size };
+	return j;
+}
+
+static const char *rx_name(enum engine engine)
+{
+	return engine == ENG_KFUNC ? "decrypt" : "decrypt_table";
+}
+
+/* xdp_decrypt on every frame of a run: the plaintext out, each frame once; the ns summed. */
+static double run_rx(struct job *j)
+{
+	static __u8 out[FRAME_MAX];
+	double sum = 0;
+
+	map_set(j->keys_fd, &j->id, &j->key, "the key");
+	for (unsigned int i = 0; i < j->set->n; i++) {
+		const struct frame *f = &j->set->f[i];
+		__u32 out_len = sizeof(out), action;
+
+		sum += test_run(j->prog_fd, f->bytes, f->len, out, &out_len, 1, &action);
+		if (action != XDP_PASS || out_len != f->rt_len + f->plain_len ||
+		    memcmp(out, f->bytes, f->rt_len) ||
+		    memcmp(out + f->rt_len, f->plain, f->plain_len))
+			die("%s: %s frame %u of %u bytes: not decrypted (action %u, %u bytes out)",
+			    rx_name(j->engine), ciphers[j->cipher].name, i, sizes[j->size], action,
+			    out_len);
+	}
+	return sum / j->set->n;
+}
+
+/* The receive program on the unprotected frames: passed unchanged. */
+static double run_floor(struct job *j)
+{
+	static __u8 in[FRAME_MAX], out[FRAME_MAX];
+	double sum = 0;
+
+	for (unsigned int i = 0; i < j->set->n; i++) {
+		const struct frame *f = &j->set->f[i];
+		__u32 len = f->rt_len + f->plain_len, out_len = sizeof(out), action;
+
+		memcpy(in, f->bytes, f->rt_len);
+		memcpy(in + f->rt_len, f->plain, f->plain_len);
+		sum += test_run(j->prog_fd, in, len, out, &out_len, 1, &action);
+		if (action != XDP_PASS || out_len != len || memcmp(in, out, len))
+			die("%s: an unprotected frame was not passed unchanged", rx_name(j->engine));
+	}
+	return sum / j->set->n;
+}
+
+/* ---- the cores ---------------------------------------------------------------------- */
+
+static int core_key_fd(const struct job *j)
+{
+	return ciphers[j->cipher].aes ? bpf_map__fd(aes_core->maps.test_gcm_key) :
+					bpf_map__fd(rc4_core->maps.test_tkip_key);
+}
+
+static int core_prog_fd(enum bench_cipher c, enum op op)
+{
+	const struct test_gcm_bpf *a = aes_core;
+
+	if (!ciphers[c].aes)
+		return bpf_program__fd(rc4_core->progs.xdp_test_tkip);
+	if (ciphers[c].gcm)
+		return bpf_program__fd(op == OP_DECRYPT ? a->progs.xdp_test_gcm_decrypt :
+							  a->progs.xdp_test_gcm_encrypt);
+	return bpf_program__fd(op == OP_DECRYPT ? a->progs.xdp_test_ccm_decrypt :
+						  a->progs.xdp_test_ccm_encrypt);
+}
+
+/* The request of a core for op on a payload of len bytes (then the payload follows). */
+static __u32 core_request(enum bench_cipher c, enum op op, unsigned int len, void *req)
+{
+	const struct cipher_desc *d = &ciphers[c];
+
+	if (d->aes) {
+		struct test_gcm_request *r = req;
+
+		memset(r, 0, sizeof(*r));
+		r->op = d->gcm ? (op == OP_DECRYPT ? TEST_GCM_DECRYPT : TEST_GCM_ENCRYPT) :
+				 (op == OP_DECRYPT ? TEST_CCM_DECRYPT : TEST_CCM_ENCRYPT);
+		r->len = op == OP_DECRYPT ? len + d->trailer_len : len;
+		r->aad_len = QOS_AAD_LEN;
+		r->mic_len = d->gcm ? 0 : d->trailer_len;
+		for (int i = 0; i < QOS_AAD_LEN; i++)
+			r->aad[i] = 0x40 + i;
+		for (int i = 0; i < 13; i++)
+			r->nonce[i] = 0x10 + i;
+		return sizeof(*r);
+	} else {
+		struct test_tkip_request *r = req;
+
+		memset(r, 0, sizeof(*r));
+		if (c == TKIP)
+			r->op = op == OP_DECRYPT ? TEST_TKIP_RX : TEST_TKIP_TX;
+		else
+			r->op = op == OP_DECRYPT ? TEST_WEP_DECRYPT : TEST_WEP_ENCRYPT;
+		r->len = op == OP_DECRYPT ? len + d->trailer_len : len;
+		r->tsc = 0x123456;
+		memcpy(r->ta, "\x02\x00\x00\x00\x00\x01", 6);
+		memcpy(r->da, "\x02\x00\x00\x00\x00\x02", 6);
+		memcpy(r->sa, r->ta, 6);
+		memcpy(r->iv, "\x01\x02\x03", 3);
+		return sizeof(*r);
+	}
+}
+
+static __s32 core_result(enum bench_cipher c, const void *req)
+{
+	return ciphers[c].aes ? ((const struct test_gcm_request *)req)->result :
+				((const struct test_tkip_request *)req)->result;
+}
+
+static void core_no_store(enum bench_cipher c, void *req)
+{
+	if (ciphers[c].aes)
+		((struct test_gcm_request *)req)->flags = TEST_GCM_NO_STORE;
+	else
+		((struct test_tkip_request *)req)->flags = TEST_TKIP_NO_STORE;
+}
+
+/*
+ * A core job's request: for decryption the core's own encryption of the payload, checked to
+ * decrypt back to it. The measured request leaves the packet as it was (NO_STORE).
+ */
+static void core_setup(struct job *j)
+{
+	static __u8 pkt[FRAME_MAX], out[FRAME_MAX];
+	const struct frame *f = &j->set->f[0];
+	unsigned int len = sizes[j->size], trailer = ciphers[j->cipher].trailer_len;
+	const __u8 *payload = f->plain + f->plain_len - len;
+	__u32 hdr, out_len = sizeof(out), action;
+	__u32 zero = 0;
+
+	map_set(core_key_fd(j), &zero, &j->key, "the core's key");
+	/* Encryption stores its trailer in place: the packet has room for it. */
+	hdr = core_request(j->cipher, OP_ENCRYPT, len, pkt);
+	memcpy(pkt + hdr, payload, len);
+	test_run(core_prog_fd(j->cipher, OP_ENCRYPT), pkt, hdr + len + trailer, out, &out_len, 1,
+		 &action);
+	if (action != XDP_PASS || core_result(j->cipher, out) ||
+	    out_len != hdr + len + trailer)
+		die("the %s core could not encrypt (action %u, result %d, %u bytes)",
+		    ciphers[j->cipher].name, action, core_result(j->cipher, out), out_len);
+
+	j->req = xcalloc(1, FRAME_MAX);
+	if (j->op == OP_DECRYPT) {
+		hdr = core_request(j->cipher, OP_DECRYPT, len, j->req);
+		j->req_len = hdr + len + trailer;
+		memcpy(j->req + hdr, out + hdr, j->req_len - hdr);
+		out_len = sizeof(out);
+		test_run(core_prog_fd(j->cipher, OP_DECRYPT), j->req, j->req_len, out, &out_len, 1,
+			 &action);
+		/* The plaintext is stored in place; the packet keeps its length. */
+		if (action != XDP_PASS || core_result(j->cipher, out) || out_len != j->req_len ||
+		    memcmp(out + hdr, payload, len))
+			die("the %s core did not decrypt its own encryption", ciphers[j->cipher].name);
+	} else {
+		hdr = core_request(j->cipher, OP_ENCRYPT, len, j->req);
+		j->req_len = hdr + len + trailer;
+		memcpy(j->req + hdr, payload, len);
+	}
+	core_no_store(j->cipher, j->req);
+	j->prog_fd = core_prog_fd(j->cipher, j->op);
+}
+
+static double run_core(struct job *j)
+{
+	__u32 zero = 0, action;
+	double ns;
+
+	/* One key element per core program: the jobs take turns. */
+	map_set(core_key_fd(j), &zero, &j->key, "the core's key");
+	ns = test_run(j->prog_fd, j->req, j->req_len, NULL, NULL, opt.frames, &action);
+	if (action != XDP_PASS)
+		die("the %s core refused the request", ciphers[j->cipher].name);
+	return ns;
+}
+
+/* ---- OpenSSL ------------------------------------------------------------------------ */
+
+static const __u8 ossl_key[32] = { 0xc9, 0x7c, 0x1f, 0x67, 0xce, 0x37, 0x11, 0x85, 0x51, 0x4a, 0x8a,
+				   0x19, 0xf2, 0xbd, 0xd5, 0x2f, 1,    2,    3,    4,    5,    6,
+				   7,	 8,    9,    10,   11,   12,   13,   14,   15,   16 };
+static const __u8 ossl_nonce[13] = { 0x00, 0x50, 0x30, 0xf1, 0x84, 0x44, 0x08,
+				     0xb5, 0x03, 0x97, 0x76, 0xe7, 0x0c };
+static const __u8 ossl_aad[QOS_AAD_LEN] = { 0x88, 0x40, 0x0f, 0xd2, 0xe1, 0x28, 0xa5, 0x7c,
+					    0x50, 0x30, 0xf1, 0x84, 0x44, 0x08, 0xab, 0xae,
+					    0xa5, 0xb8, 0xfc, 0xba, 0x00, 0x00, 0x03, 0x00 };
+
+/*
+ * A context for d: cipher, nonce length, tag length and key set once, as a driver keeps a
+ * key's schedule; each operation then sets the nonce only.
+ */
+static EVP_CIPHER_CTX *ossl_context(const EVP_CIPHER *cipher, const struct ossl_desc *d,
+				    bool decrypt)
+{
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+
+	if (!ctx || !EVP_CipherInit_ex(ctx, cipher, NULL, NULL, NULL, !decrypt) ||
+	    !EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN, d->gcm ? 12 : 13, NULL) ||
+	    (!d->gcm && !EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, d->tag_len, NULL)) ||
+	    !EVP_CipherInit_ex(ctx, NULL, NULL, ossl_key, NULL, !decrypt))
+		die("OpenSSL %s: cannot set the key", d->name);
+	return ctx;
+}
+
+/* One AEAD operation on a len-byte payload: in -> out; tag in (decrypt) or out. */
+static void ossl_aead(EVP_CIPHER_CTX *ctx, const struct ossl_desc *d, bool decrypt, __u8 *tag,
+		      const __u8 *in, __u8 *out, int len)
 {
 	int n, ok;
 
-	ok = EVP_CipherInit_ex(ctx, cipher, NULL, NULL, NULL, !decrypt) &&
-	     EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN, 13, NULL) &&
-	     EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, mic_len, decrypt ? tag : NULL) &&
-	     EVP_CipherInit_ex(ctx, NULL, NULL, tk, nonce, !decrypt) &&
-	     EVP_CipherUpdate(ctx, NULL, &n, NULL, len) &&
-	     EVP_CipherUpdate(ctx, NULL, &n, aad, 22) &&
-	     /* For CCM, decryption's update is where the tag is checked. */
+	ok = EVP_CipherInit_ex(ctx, NULL, NULL, NULL, ossl_nonce, !decrypt) &&
+	     /* CCM takes the tag to check and the payload length first. */
+	     (d->gcm || !decrypt || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, d->tag_len, tag)) &&
+	     (d->gcm || EVP_CipherUpdate(ctx, NULL, &n, NULL, len)) &&
+	     EVP_CipherUpdate(ctx, NULL, &n, ossl_aad, sizeof(ossl_aad)) &&
+	     /* CCM's decrypting update is where its tag is checked; GCM's final. */
 	     EVP_CipherUpdate(ctx, out, &n, in, len) &&
-	     (decrypt || (EVP_CipherFinal_ex(ctx, out, &n) &&
-			  EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, mic_len, tag)));
-	if (!ok) {
-		fprintf(stderr, "ccm_bench: OpenSSL AES-CCM failed\n");
-		exit(1);
-	}
+	     (!d->gcm || !decrypt ||
+	      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, d->tag_len, tag)) &&
+	     ((!d->gcm && decrypt) || EVP_CipherFinal_ex(ctx, out + n, &n)) &&
+	     (decrypt || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, d->tag_len, tag));
+	if (!ok)
+		die("OpenSSL %s %s failed", d->name, decrypt ? "decryption" : "encryption");
 }
 
-/* ns per OpenSSL AES-CCM operation (decrypt = 1, encrypt = 0) on a len-byte payload. */
-static double openssl_ns(int decrypt, const uint8_t *tk, size_t tk_len, size_t mic_len, size_t len)
+struct ossl_bench {
+	EVP_CIPHER_CTX *ctx;
+	const struct ossl_desc *d;
+	bool decrypt;
+	__u8 in[FRAME_MAX], out[FRAME_MAX], tag[16];
+	int len;
+};
+
+/* ns per operation over opt.frames operations. */
+static double ossl_run(struct ossl_bench *b)
 {
-	const EVP_CIPHER *cipher = tk_len == 16 ? EVP_aes_128_ccm() : EVP_aes_256_ccm();
-	static uint8_t in[BODY_MAX], out[BODY_MAX], tag[16];
-	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-	double start, spent, best = 1e18;
+	double start = now_ns();
 
-	if (!ctx)
-		exit(1);
-	/* Make a valid ciphertext and tag first, so decryption verifies like the BPF run. */
-	openssl_ccm(ctx, cipher, 0, tk, mic_len, tag, in, out, len);
-	memcpy(in, out, len);
-
-	/* Best of 15 runs of 100 operations: the least disturbed figure, as for BPF below. */
-	for (int run = 0; run < 15; run++) {
-		start = now_ns();
-		for (int i = 0; i < 100; i++)
-			openssl_ccm(ctx, cipher, decrypt, tk, mic_len, tag, in, out, len);
-		spent = (now_ns() - start) / 100;
-		if (spent < best)
-			best = spent;
-	}
-	EVP_CIPHER_CTX_free(ctx);
-	return best;
+	for (unsigned int i = 0; i < opt.frames; i++)
+		ossl_aead(b->ctx, b->d, b->decrypt, b->tag, b->in, b->out, b->len);
+	return (now_ns() - start) / opt.frames;
 }
 
-/* ns per BPF CCM operation, from BPF_PROG_TEST_RUN's average over many repeats. */
-static double bpf_ns(struct test_ccm_bpf *skel, int decrypt, size_t tk_len, size_t mic_len,
-		     size_t len)
+/*
+ * Child mode: every OpenSSL figure, runs round-robin like the parent's; then one line per
+ * (cipher, op, size) with its opt.runs figures, in the order ossl_jobs() reads them.
+ */
+static int ossl_child(void)
 {
-	static uint8_t pkt[sizeof(struct test_ccm_request) + BODY_MAX];
-	struct test_ccm_request *req = (void *)pkt;
-	struct dot11xdp_key key = {};
-	__u32 zero = 0, best = ~0U;
-	int fd = bpf_program__fd(skel->progs.xdp_test_ccm);
+	static struct ossl_bench b[NOSSL][NOPS][NSIZES];
+	static double ns[NOSSL][NOPS][NSIZES][RUNS_MAX];
+	const EVP_CIPHER *evp[NOSSL] = { EVP_aes_128_ccm(), EVP_aes_256_ccm(), EVP_aes_128_gcm(),
+					 EVP_aes_256_gcm() };
 
-	if (dot11xdp_material_prepare_aes(&key, tk_len == 16 ? tk128 : tk256, tk_len,
-					  DOT11XDP_ENGINE_TABLE) ||
-	    bpf_map__update_elem(skel->maps.test_ccm_key, &zero, sizeof(zero), &key, sizeof(key), 0)) {
-		fprintf(stderr, "ccm_bench: cannot install the key\n");
-		exit(1);
-	}
-	/* Encrypt once (stored) so that the decrypt runs verify, as live traffic would. */
-	memset(pkt, 0, sizeof(pkt));
-	*req = (struct test_ccm_request){ .op = TEST_CCM_ENCRYPT, .len = len, .aad_len = 22,
-					  .mic_len = mic_len };
-	memcpy(req->aad, aad, sizeof(req->aad));
-	memcpy(req->nonce, nonce, sizeof(nonce));
-	{
-		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .data_out = pkt,
-			    .data_size_in = sizeof(*req) + len + mic_len,
-			    .data_size_out = sizeof(pkt));
-		if (bpf_prog_test_run_opts(fd, &opts) || req->result) {
-			fprintf(stderr, "ccm_bench: BPF encryption failed\n");
-			exit(1);
-		}
-	}
-	req->op = decrypt ? TEST_CCM_DECRYPT : TEST_CCM_ENCRYPT;
-	req->len = decrypt ? len + mic_len : len;
-	req->flags = TEST_CCM_NO_STORE;
-	/* Best of 15 runs of 1000: the least disturbed figure (other guests share the host). */
-	for (int run = 0; run < 15; run++) {
-		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt,
-			    .data_size_in = sizeof(*req) + len + mic_len, .repeat = 1000);
-		if (bpf_prog_test_run_opts(fd, &opts)) {
-			fprintf(stderr, "ccm_bench: BPF_PROG_TEST_RUN: %s\n", strerror(errno));
-			exit(1);
-		}
-		if (opts.duration < best)
-			best = opts.duration;
-	}
-	return best;
-}
+	for (int c = 0; c < NOSSL; c++)
+		for (int op = 0; op < NOPS; op++)
+			for (unsigned int s = 0; s < NSIZES; s++) {
+				struct ossl_bench *x = &b[c][op][s];
+				EVP_CIPHER_CTX *enc = ossl_context(evp[c], &ossl_ciphers[c], false);
 
-/* Child mode: print OpenSSL's figures, one per line, in the order the parent reads them. */
-static int openssl_child(void)
-{
-	for (size_t i = 0; i < NSIZES; i++) {
-		printf("%.1f\n", openssl_ns(1, tk128, 16, 8, sizes[i]));
-		printf("%.1f\n", openssl_ns(0, tk128, 16, 8, sizes[i]));
-	}
+				x->d = &ossl_ciphers[c];
+				x->len = sizes[s];
+				for (int i = 0; i < x->len; i++)
+					x->in[i] = i;
+				/* A valid ciphertext and tag, so decryption verifies as the BPF runs do. */
+				ossl_aead(enc, x->d, false, x->tag, x->in, x->out, x->len);
+				if (op == OP_DECRYPT) {
+					memcpy(x->in, x->out, x->len);
+					x->decrypt = true;
+					EVP_CIPHER_CTX_free(enc);
+					enc = ossl_context(evp[c], x->d, true);
+				}
+				x->ctx = enc;
+			}
+	for (unsigned int r = 0; r < opt.runs; r++)
+		for (int c = 0; c < NOSSL; c++)
+			for (int op = 0; op < NOPS; op++)
+				for (unsigned int s = 0; s < NSIZES; s++)
+					ns[c][op][s][r] = ossl_run(&b[c][op][s]);
+	for (int c = 0; c < NOSSL; c++)
+		for (int op = 0; op < NOPS; op++)
+			for (unsigned int s = 0; s < NSIZES; s++) {
+				for (unsigned int r = 0; r < opt.runs; r++)
+					printf("%.1f ", ns[c][op][s][r]);
+				printf("\n");
+			}
 	return 0;
 }
 
-/* Run this program as an OpenSSL child, AES-NI masked or not; fills ns[size][dir]. */
-static void openssl_run(const char *self, int mask_aesni, double ns[][2])
+/* Run this program as the OpenSSL child, AES-NI masked or not; adds its figures as jobs. */
+static void ossl_jobs(const char *self, enum engine mode)
 {
-	int pipefd[2];
+	char runs[16], frames[16];
+	int pipefd[2], status;
 	pid_t pid;
 	FILE *f;
 
+	snprintf(runs, sizeof(runs), "%u", opt.runs);
+	snprintf(frames, sizeof(frames), "%u", opt.frames);
 	if (pipe(pipefd))
-		exit(1);
+		die("pipe: %s", strerror(errno));
 	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
 	if (!pid) {
 		dup2(pipefd[1], 1);
 		close(pipefd[0]);
-		if (mask_aesni)
-			/* Clears the AES-NI and PCLMULQDQ bits OpenSSL checks. */
+		if (mode == ENG_NO_AESNI)
+			/* Clears the AES-NI (bit 57) and PCLMULQDQ (bit 33) bits OpenSSL checks. */
 			setenv("OPENSSL_ia32cap", "~0x200000200000000", 1);
 		else
 			unsetenv("OPENSSL_ia32cap");
-		execl(self, self, "--openssl", (char *)NULL);
+		execl(self, self, "--openssl-child", "--runs", runs, "--frames", frames,
+		      (char *)NULL);
 		_exit(127);
 	}
 	close(pipefd[1]);
 	f = fdopen(pipefd[0], "r");
-	for (size_t i = 0; i < NSIZES; i++)
-		if (fscanf(f, "%lf %lf", &ns[i][0], &ns[i][1]) != 2) {
-			fprintf(stderr, "ccm_bench: the OpenSSL child failed\n");
-			exit(1);
-		}
+	if (!f)
+		die("fdopen: %s", strerror(errno));
+	for (int c = 0; c < NOSSL; c++)
+		for (int op = 0; op < NOPS; op++)
+			for (unsigned int s = 0; s < NSIZES; s++) {
+				struct job *j = job_add(PATH_OPENSSL, op, c, mode, s);
+
+				for (unsigned int r = 0; r < opt.runs; r++)
+					if (fscanf(f, "%lf", &j->ns[r]) != 1)
+						die("the OpenSSL child failed");
+			}
 	fclose(f);
-	waitpid(pid, NULL, 0);
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+		die("the OpenSSL child failed");
+}
+
+/* ---- setting the jobs up ------------------------------------------------------------ */
+
+/*
+ * Whether this build's xdp_decrypt decrypts cipher c: one frame through it, and the
+ * unsupported-cipher counter. Any other failure to decrypt is fatal (run_rx says which).
+ */
+static bool rx_probe(enum bench_cipher c, int prog_fd, int keys_fd, int stats_fd,
+		     const struct dot11xdp_key_id *id, const struct dot11xdp_key *key)
+{
+	struct dot11xdp_rx_stats before, after;
+	const struct frame *f = &sets[c][0].f[0];
+	__u8 out[FRAME_MAX];
+	__u32 out_len = sizeof(out), action;
+
+	map_set(keys_fd, id, key, "the key");
+	rx_stats(stats_fd, &before);
+	test_run(prog_fd, f->bytes, f->len, out, &out_len, 1, &action);
+	rx_stats(stats_fd, &after);
+	return after.unsupported == before.unsupported;
+}
+
+static void rx_jobs(void)
+{
+	for (int e = ENG_TABLE; e <= ENG_KFUNC; e++) {
+		struct bpf_object *obj = e == ENG_KFUNC ? rx_kfunc->obj : rx_table->obj;
+		const struct bpf_program *p = e == ENG_KFUNC ? rx_kfunc->progs.xdp_decrypt :
+							       rx_table->progs.xdp_decrypt;
+		int keys_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, DOT11XDP_MAP_KEYS));
+		int stats_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, DOT11XDP_MAP_STATS));
+		int config_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, DOT11XDP_MAP_CONFIG));
+
+		rx_config(config_fd, e == ENG_KFUNC ? DOT11XDP_ENGINE_KFUNC : DOT11XDP_ENGINE_TABLE);
+		for (int c = 0; c < NCIPHERS; c++) {
+			/* RC4 does not depend on the AES engine: its rows come from the table build. */
+			enum engine engine = ciphers[c].aes ? e : ENG_RC4;
+			struct dot11xdp_key_id id = { .direction = DOT11XDP_DIR_BOTH };
+			struct dot11xdp_key key;
+
+			if (!ciphers[c].aes && e == ENG_KFUNC)
+				continue;
+			memcpy(id.peer, sets[c][0].sta, sizeof(id.peer));
+			key_prepare(&key, c, &sets[c][0], e, obj);
+			rx_decrypts[c] = rx_probe(c, bpf_program__fd(p), keys_fd, stats_fd, &id, &key);
+			if (!rx_decrypts[c])
+				continue;
+			for (unsigned int s = 0; s < NSIZES; s++) {
+				struct job *j = job_add(PATH_XDP, OP_DECRYPT, c, engine, s);
+
+				j->prog_fd = bpf_program__fd(p);
+				j->keys_fd = keys_fd;
+				j->id = id;
+				/* Same station, same key for every size (one capgen seed). */
+				j->key = key;
+				j->set = &sets[c][s];
+				if (memcmp(sets[c][s].tk, sets[c][0].tk, sets[c][0].tk_len) ||
+				    memcmp(sets[c][s].sta, id.peer, 6))
+					die("capgen gave %s frames of another key", ciphers[c].name);
+			}
+		}
+	}
+	for (unsigned int s = 0; s < NSIZES; s++) {
+		struct job *j = job_add(PATH_FLOOR, OP_DECRYPT, CCMP_128, ENG_TABLE, s);
+
+		j->prog_fd = bpf_program__fd(rx_table->progs.xdp_decrypt);
+		j->set = &sets[CCMP_128][s];
+	}
+}
+
+static void core_jobs(void)
+{
+	for (int c = 0; c < NCIPHERS; c++)
+		for (int e = ENG_TABLE; e <= ENG_KFUNC; e++) {
+			struct dot11xdp_key key;
+
+			if (!ciphers[c].aes && e == ENG_KFUNC)
+				continue;
+			key_prepare(&key, c, &sets[c][0], e, aes_core->obj);
+			for (int op = 0; op < NOPS; op++)
+				for (unsigned int s = 0; s < NSIZES; s++) {
+					struct job *j = job_add(PATH_CORE, op, c,
+								ciphers[c].aes ? e : ENG_RC4, s);
+
+					j->key = key;
+					j->set = &sets[c][s];
+					core_setup(j);
+				}
+		}
+}
+
+static double run_job(struct job *j)
+{
+	switch (j->path) {
+	case PATH_XDP:
+		return run_rx(j);
+	case PATH_FLOOR:
+		return run_floor(j);
+	case PATH_CORE:
+		return run_core(j);
+	case PATH_OPENSSL:
+		break;
+	}
+	die("no runner for a job");
+	return 0;
+}
+
+/* ---- the report --------------------------------------------------------------------- */
+
+struct machine {
+	char cpu[128], kernel[160], clang[128], srso[128], ecb_aes[64];
+	long cpus;
+};
+
+static void first_line(char *buf, size_t size, FILE *f)
+{
+	if (!f || !fgets(buf, size, f))
+		snprintf(buf, size, "unknown");
+	buf[strcspn(buf, "\n")] = 0;
+}
+
+/* The highest-priority driver the kernel has instantiated for name in /proc/crypto. */
+static void crypto_driver(const char *name, char *out, size_t size)
+{
+	char line[256], driver[64] = "", want[80];
+	FILE *f = fopen("/proc/crypto", "r");
+	int prio = -1, best = -1;
+	bool match = false;
+
+	snprintf(out, size, "unknown");
+	snprintf(want, sizeof(want), "name         : %s\n", name);
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "name ", 5))
+			match = !strcmp(line, want);
+		else if (match && sscanf(line, "driver : %63s", driver) == 1)
+			continue;
+		else if (match && sscanf(line, "priority : %d", &prio) == 1 && prio > best) {
+			best = prio;
+			snprintf(out, size, "%s", driver);
+		}
+	}
+	fclose(f);
+}
+
+static void machine_info(struct machine *m)
+{
+	char line[256], cmd[PATH_MAX + 16];
+	struct utsname u;
+	FILE *f;
+
+	snprintf(m->cpu, sizeof(m->cpu), "unknown");
+	f = fopen("/proc/cpuinfo", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "model name", 10) && strchr(line, ':')) {
+			snprintf(m->cpu, sizeof(m->cpu), "%s", strchr(line, ':') + 2);
+			m->cpu[strcspn(m->cpu, "\n")] = 0;
+			break;
+		}
+	if (f)
+		fclose(f);
+	m->cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	uname(&u);
+	snprintf(m->kernel, sizeof(m->kernel), "%s %s", u.sysname, u.release);
+	snprintf(cmd, sizeof(cmd), "%s --version 2>/dev/null", opt.clang ? opt.clang : "clang-19");
+	f = popen(cmd, "r");
+	first_line(m->clang, sizeof(m->clang), f);
+	if (f)
+		pclose(f);
+	f = fopen("/sys/devices/system/cpu/vulnerabilities/spec_rstack_overflow", "r");
+	first_line(m->srso, sizeof(m->srso), f);
+	if (f)
+		fclose(f);
+	crypto_driver("ecb(aes)", m->ecb_aes, sizeof(m->ecb_aes));
+}
+
+static struct job *find(enum path path, enum op op, int cipher, enum engine engine,
+			unsigned int size)
+{
+	for (unsigned int i = 0; i < njobs; i++)
+		if (jobs[i].path == path && jobs[i].op == op && jobs[i].cipher == cipher &&
+		    jobs[i].engine == engine && jobs[i].size == size)
+			return &jobs[i];
+	return NULL;
+}
+
+/* The reference of every ratio: OpenSSL AES-128-CCM without AES-NI, same op and size. */
+static double reference_ns(enum op op, unsigned int size)
+{
+	return spread_of(find(PATH_OPENSSL, op, OSSL_CCM_128, ENG_NO_AESNI, size)->ns, opt.runs)
+		.median;
+}
+
+static const char *path_name(const struct job *j)
+{
+	switch (j->path) {
+	case PATH_XDP:
+		return j->op == OP_DECRYPT ? "xdp_decrypt" : "xdp_encrypt";
+	case PATH_FLOOR:
+		return j->op == OP_DECRYPT ? "xdp_decrypt, unprotected (floor)" :
+					     "xdp_encrypt, no key (floor)";
+	case PATH_CORE:
+		return "core";
+	case PATH_OPENSSL:
+		return "OpenSSL";
+	}
+	return "?";
+}
+
+static const char *cipher_name(const struct job *j)
+{
+	if (j->path == PATH_OPENSSL)
+		return ossl_ciphers[j->cipher].name;
+	if (j->path == PATH_FLOOR)
+		return "-";
+	return ciphers[j->cipher].name;
+}
+
+static void cell_ns(enum op op, unsigned int size, const double *ns)
+{
+	struct spread v = spread_of(ns, opt.runs);
+
+	printf(" %.0f (%.0f-%.0f) |", v.median, v.min, v.max);
+}
+
+static void cell_speed(enum op op, unsigned int size, const double *ns)
+{
+	double median = spread_of(ns, opt.runs).median;
+
+	printf(" %.0f (%.2fx) |", mb_per_s(sizes[size], median), reference_ns(op, size) / median);
+}
+
+/* A Markdown table of op's measurements (the floors too, or not): one column per size. */
+static void print_table(enum op op, bool floors, void (*cell)(enum op, unsigned int, const double *),
+			const char *title_fmt, ...)
+{
+	va_list ap;
+
+	printf("\n### ");
+	va_start(ap, title_fmt);
+	vprintf(title_fmt, ap);
+	va_end(ap);
+	printf("\n\n| path | cipher | engine |");
+	for (unsigned int s = 0; s < NSIZES; s++)
+		printf(" %u B |", sizes[s]);
+	printf("\n|---|---|---|---:|---:|---:|---:|\n");
+	for (unsigned int i = 0; i < njobs; i++) {
+		const struct job *j = &jobs[i];
+
+		/* A row per measurement: its first size's job starts it. */
+		if (j->op != op || j->size || (!floors && j->path == PATH_FLOOR))
+			continue;
+		printf("| %s | %s | %s |", path_name(j), cipher_name(j), engine_names[j->engine]);
+		for (unsigned int s = 0; s < NSIZES; s++)
+			cell(op, s, find(j->path, op, j->cipher, j->engine, s)->ns);
+		printf("\n");
+	}
+}
+
+static void print_tables(enum op op)
+{
+	print_table(op, true, cell_ns, "%s: ns per frame, median of %u runs (min-max)",
+		    op_names[op], opt.runs);
+	print_table(op, false, cell_speed,
+		    "%s: MB/s of payload (speed over OpenSSL AES-128-CCM without AES-NI)",
+		    op_names[op]);
+}
+
+/* A goal, reported and not asserted. */
+struct goal {
+	char text[160];
+	char value[160];
+	bool met, measured;
+};
+
+static struct goal goals[8];
+static unsigned int ngoals;
+
+static double xdp_ns(enum bench_cipher c, enum engine e)
+{
+	struct job *j = find(PATH_XDP, OP_DECRYPT, c, e, SIZE_GOAL);
+
+	return j ? spread_of(j->ns, opt.runs).median : 0;
+}
+
+static void goal_add(bool measured, bool met, const char *text, const char *fmt, ...)
+{
+	struct goal *g = &goals[ngoals++];
+	va_list ap;
+
+	snprintf(g->text, sizeof(g->text), "%s", text);
+	g->measured = measured;
+	g->met = met;
+	va_start(ap, fmt);
+	vsnprintf(g->value, sizeof(g->value), fmt, ap);
+	va_end(ap);
+	if (!measured)
+		snprintf(g->value, sizeof(g->value), "not measured: xdp_decrypt does not decrypt "
+						     "the cipher in this build");
+}
+
+static void evaluate_goals(void)
+{
+	const unsigned int n = sizes[SIZE_GOAL];
+	double ref = reference_ns(OP_DECRYPT, SIZE_GOAL);
+	double table = xdp_ns(CCMP_128, ENG_TABLE), kfunc = xdp_ns(CCMP_128, ENG_KFUNC);
+
+	goal_add(table > 0, table > 0 && mb_per_s(n, table) >= 200 && ref / table >= 1.5,
+		 "CCMP-128 decrypt, 1,500 B, table engine: >= 200 MB/s and >= 1.5x OpenSSL "
+		 "AES-128-CCM without AES-NI",
+		 "%.0f MB/s, %.2fx", mb_per_s(n, table), ref / table);
+	goal_add(kfunc > 0, kfunc > 0 && mb_per_s(n, kfunc) >= 70,
+		 "CCMP-128 decrypt, 1,500 B, kfunc engine: >= 70 MB/s", "%.0f MB/s",
+		 mb_per_s(n, kfunc));
+	for (int e = ENG_TABLE; e <= ENG_KFUNC; e++) {
+		double ccmp = xdp_ns(CCMP_128, e), gcmp = xdp_ns(GCMP_128, e);
+		char text[160];
+
+		snprintf(text, sizeof(text),
+			 "GCMP-128 decrypt, 1,500 B, %s engine: within 1.5x CCMP-128's time",
+			 engine_names[e]);
+		goal_add(gcmp > 0 && ccmp > 0, gcmp > 0 && gcmp <= 1.5 * ccmp, text,
+			 "%.0f ns against %.0f ns: %.2fx", gcmp, ccmp, gcmp / ccmp);
+	}
+	for (int c = TKIP; c <= WEP_104; c++) {
+		double rc4 = xdp_ns(c, ENG_RC4);
+		char text[160];
+
+		snprintf(text, sizeof(text),
+			 "%s decrypt, 1,500 B: at least as fast as CCMP-128 (table engine)",
+			 ciphers[c].name);
+		goal_add(rc4 > 0 && table > 0, rc4 > 0 && rc4 <= table, text,
+			 "%.0f ns against %.0f ns", rc4, table);
+	}
+	printf("\n### goals (single core, xdp_decrypt, medians)\n\n");
+	for (unsigned int i = 0; i < ngoals; i++)
+		printf("- %s: %s%s\n", goals[i].text, goals[i].value,
+		       !goals[i].measured ? "" : goals[i].met ? " (met)" : " (NOT met)");
+}
+
+static void json_string(FILE *f, const char *key, const char *value, bool comma)
+{
+	fprintf(f, "\"%s\": \"", key);
+	for (; *value; value++)
+		if (*value == '"' || *value == '\\')
+			fprintf(f, "\\%c", *value);
+		else if ((unsigned char)*value >= 0x20)
+			fputc(*value, f);
+	fprintf(f, "\"%s", comma ? ", " : "");
+}
+
+static void write_json(const char *path, const struct machine *m)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	fprintf(f, "{\n  \"machine\": {");
+	json_string(f, "cpu", m->cpu, true);
+	fprintf(f, "\"cpus\": %ld, \"bench_cpu\": %d, ", m->cpus, opt.cpu);
+	json_string(f, "kernel", m->kernel, true);
+	json_string(f, "clang", m->clang, true);
+	json_string(f, "libbpf", libbpf_version_string(), true);
+	json_string(f, "openssl", OpenSSL_version(OPENSSL_VERSION), true);
+	json_string(f, "kernel_ecb_aes_driver", m->ecb_aes, true);
+	json_string(f, "spec_rstack_overflow", m->srso, false);
+	fprintf(f, "},\n  \"method\": {\"runs\": %u, \"frames_per_run\": %u, ", opt.runs,
+		opt.frames);
+	json_string(f, "figure", "median ns per frame over the runs, with min and max", true);
+	json_string(f, "reference", "OpenSSL AES-128-CCM without AES-NI, same op and size",
+		    false);
+	fprintf(f, "},\n  \"results\": [\n");
+	for (unsigned int i = 0; i < njobs; i++) {
+		const struct job *j = &jobs[i];
+		struct spread v = spread_of(j->ns, opt.runs);
+
+		fprintf(f, "    {");
+		json_string(f, "op", op_names[j->op], true);
+		json_string(f, "path", path_name(j), true);
+		json_string(f, "cipher", cipher_name(j), true);
+		json_string(f, "engine", engine_names[j->engine], true);
+		fprintf(f, "\"payload\": %u, \"ns_median\": %.1f, \"ns_min\": %.1f, "
+			   "\"ns_max\": %.1f, ",
+			sizes[j->size], v.median, v.min, v.max);
+		if (j->path != PATH_FLOOR)
+			fprintf(f, "\"mb_s\": %.1f, \"vs_reference\": %.3f, ",
+				mb_per_s(sizes[j->size], v.median),
+				reference_ns(j->op, j->size) / v.median);
+		fprintf(f, "\"runs_ns\": [");
+		for (unsigned int r = 0; r < opt.runs; r++)
+			fprintf(f, "%s%.1f", r ? ", " : "", j->ns[r]);
+		fprintf(f, "]}%s\n", i + 1 < njobs ? "," : "");
+	}
+	fprintf(f, "  ],\n  \"goals\": [\n");
+	for (unsigned int i = 0; i < ngoals; i++) {
+		fprintf(f, "    {");
+		json_string(f, "goal", goals[i].text, true);
+		json_string(f, "value", goals[i].value, true);
+		fprintf(f, "\"measured\": %s, \"met\": %s}%s\n", goals[i].measured ? "true" : "false",
+			goals[i].met ? "true" : "false", i + 1 < ngoals ? "," : "");
+	}
+	fprintf(f, "  ]\n}\n");
+	if (fclose(f))
+		die("%s: %s", path, strerror(errno));
+}
+
+/* ---- main --------------------------------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s [--runs N] [--frames N] [--json FILE] [--capgen PATH] [--clang CMD]"
+		   " [--cpu N]\n"
+		   "  --runs N     runs of every measurement, the median reported (3-%d; 9)\n"
+		   "  --frames N   frames per run (10-%d; 200)\n"
+		   "  --json FILE  write the results as JSON too\n"
+		   "  --capgen P   capgen, which makes the frames (../tools/capgen beside this program)\n"
+		   "  --clang CMD  the compiler of the BPF programs, for its version (clang-19)\n"
+		   "  --cpu N      the CPU to run on (the one it starts on)\n",
+		prog, RUNS_MAX, FRAMES_MAX);
+}
+
+static unsigned int parse_uint(const char *s, unsigned int min, unsigned int max,
+			       const char *name)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || end == s || v < min || v > max) {
+		fprintf(stderr, "%s: %s takes a number from %u to %u\n", prog, name, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+static void parse_options(int argc, char **argv, bool *child)
+{
+	static const struct option longopts[] = {
+		{ "runs", required_argument, NULL, 'r' },   { "frames", required_argument, NULL, 'n' },
+		{ "json", required_argument, NULL, 'j' },   { "capgen", required_argument, NULL, 'g' },
+		{ "clang", required_argument, NULL, 'c' },  { "cpu", required_argument, NULL, 'p' },
+		{ "openssl-child", no_argument, NULL, 'O' }, { "help", no_argument, NULL, 'h' },
+		{}
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+		switch (c) {
+		case 'r':
+			opt.runs = parse_uint(optarg, 3, RUNS_MAX, "--runs");
+			break;
+		case 'n':
+			opt.frames = parse_uint(optarg, 10, FRAMES_MAX, "--frames");
+			break;
+		case 'j':
+			opt.json = optarg;
+			break;
+		case 'g':
+			opt.capgen = optarg;
+			break;
+		case 'c':
+			opt.clang = optarg;
+			break;
+		case 'p':
+			opt.cpu = parse_uint(optarg, 0, CPU_SETSIZE - 1, "--cpu");
+			break;
+		case 'O':
+			*child = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(2);
+		}
+	if (optind < argc) {
+		usage(stderr);
+		exit(2);
+	}
+}
+
+/* capgen beside this program: <dir>/../tools/capgen, as the Makefile lays the build out. */
+static void find_capgen(void)
+{
+	static char path[PATH_MAX + 32];
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (opt.capgen)
+		return;
+	if (n < 0)
+		die("/proc/self/exe: %s", strerror(errno));
+	self[n] = 0;
+	*strrchr(self, '/') = 0;
+	snprintf(path, sizeof(path), "%s/../tools/capgen", self);
+	opt.capgen = path;
+}
+
+static void pin_cpu(void)
+{
+	cpu_set_t set;
+
+	if (opt.cpu < 0)
+		opt.cpu = sched_getcpu();
+	CPU_ZERO(&set);
+	CPU_SET(opt.cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("running on CPU %d: %s", opt.cpu, strerror(errno));
 }
 
 int main(int argc, char **argv)
 {
-	double bpf[NSIZES][2], bpf256[NSIZES][2], ossl_ni[NSIZES][2], ossl_soft[NSIZES][2];
-	struct test_ccm_bpf *skel;
-	struct bpf_prog_info info = {};
-	__u32 info_len = sizeof(info);
+	struct machine m;
+	bool child = false;
+	double start = now_ns();
 
-	if (argc > 1 && !strcmp(argv[1], "--openssl"))
-		return openssl_child();
-	if (geteuid()) {
-		fprintf(stderr, "ccm_bench: needs root (BPF_PROG_TEST_RUN)\n");
-		return 1;
+	parse_options(argc, argv, &child);
+	if (child)
+		return ossl_child();
+	if (geteuid())
+		die("needs root (BPF_PROG_TEST_RUN)");
+	find_capgen();
+	pin_cpu();
+	/* RC4 for the WEP frames is in OpenSSL 3's legacy provider. */
+	if (!OSSL_PROVIDER_load(NULL, "legacy") || !OSSL_PROVIDER_load(NULL, "default"))
+		die("cannot load OpenSSL's legacy provider (RC4)");
+
+	load_frames();
+	load_programs();
+	rx_jobs();
+	core_jobs();
+
+	/* Round-robin: run r of every measurement before run r + 1 of any. */
+	for (unsigned int r = 0; r < opt.runs; r++)
+		for (unsigned int i = 0; i < njobs; i++)
+			jobs[i].ns[r] = run_job(&jobs[i]);
+	ossl_jobs("/proc/self/exe", ENG_NO_AESNI);
+	ossl_jobs("/proc/self/exe", ENG_AESNI);
+
+	machine_info(&m);
+	printf("## dot11xdp data path, single core\n\n");
+	printf("%s (%ld CPUs online, run on CPU %d); %s; %s; libbpf %s; %s; kfunc AES: %s; "
+	       "SRSO: %s.\n",
+	       m.cpu, m.cpus, opt.cpu, m.kernel, m.clang, libbpf_version_string(),
+	       OpenSSL_version(OPENSSL_VERSION), m.ecb_aes, m.srso);
+	printf("Payload: the MSDU body a cipher protects. %u frames per run, %u runs.\n",
+	       opt.frames, opt.runs);
+	for (int c = 0; c < NCIPHERS; c++)
+		if (!rx_decrypts[c])
+			printf("xdp_decrypt does not decrypt %s in this build: core rows only.\n",
+			       ciphers[c].name);
+	for (int op = 0; op < NOPS; op++)
+		print_tables(op);
+	evaluate_goals();
+	if (opt.json) {
+		write_json(opt.json, &m);
+		printf("\nJSON: %s\n", opt.json);
 	}
-	skel = test_ccm_bpf__open_and_load();
-	if (!skel) {
-		fprintf(stderr, "ccm_bench: loading the test program: %s\n", strerror(errno));
-		return 1;
-	}
-	bpf_obj_get_info_by_fd(bpf_program__fd(skel->progs.xdp_test_ccm), &info, &info_len);
-
-	for (size_t i = 0; i < NSIZES; i++)
-		for (int dir = 0; dir < 2; dir++) {
-			bpf[i][dir] = bpf_ns(skel, dir == 0, 16, 8, sizes[i]);
-			bpf256[i][dir] = bpf_ns(skel, dir == 0, 32, 16, sizes[i]);
-		}
-	openssl_run("/proc/self/exe", 1, ossl_soft);
-	openssl_run("/proc/self/exe", 0, ossl_ni);
-
-	printf("CCM core (bpf/lib/ccm.h, table AES engine), single core, ns per payload (MB/s);\n"
-	       "last column: BPF CCMP-128 speed over OpenSSL AES-128-CCM without AES-NI.\n"
-	       "Test program: %u instructions processed by the verifier.\n", info.verified_insns);
-	printf("%-6s %-9s %18s %18s %18s %18s %12s\n", "bytes", "op", "BPF CCMP-128",
-	       "BPF CCMP-256", "OpenSSL no AES-NI", "OpenSSL AES-NI", "BPF/no-NI");
-	for (size_t i = 0; i < NSIZES; i++)
-		for (int dir = 0; dir < 2; dir++) {
-			size_t n = sizes[i];
-
-			printf("%-6zu %-9s %9.0f (%5.0f) %9.0f (%5.0f) %9.0f (%5.0f) %9.0f (%5.0f) %11.2fx\n",
-			       n, dir ? "encrypt" : "decrypt", bpf[i][dir], n * 1e3 / bpf[i][dir],
-			       bpf256[i][dir], n * 1e3 / bpf256[i][dir], ossl_soft[i][dir],
-			       n * 1e3 / ossl_soft[i][dir], ossl_ni[i][dir], n * 1e3 / ossl_ni[i][dir],
-			       ossl_soft[i][dir] / bpf[i][dir]);
-		}
-	test_ccm_bpf__destroy(skel);
+	printf("(%.0f s)\n", (now_ns() - start) / 1e9);
 	return 0;
 }
