@@ -62,8 +62,10 @@
 #include "decrypt.skel.h"
 #include "decrypt_table.skel.h"
 #include "test_gcm.skel.h"
+#include "test_kfunc.skel.h"
 #include "test_tkip.skel.h"
 #include "../bpf/test_gcm.h"
+#include "../bpf/test_kfunc.h"
 #include "../bpf/test_tkip.h"
 
 #define RUNS_MAX 99
@@ -117,7 +119,19 @@ static const struct ossl_desc {
 enum op { OP_DECRYPT, OP_ENCRYPT, NOPS };
 static const char *const op_names[NOPS] = { "decrypt", "encrypt" };
 
-enum path { PATH_XDP, PATH_FLOOR, PATH_CORE, PATH_OPENSSL };
+enum path { PATH_XDP, PATH_FLOOR, PATH_CORE, PATH_KFUNC_PART, PATH_OPENSSL };
+
+/*
+ * The kfunc engine's share of a CCMP-128 decryption (bpf/test_kfunc.bpf.c): its two bulk
+ * operations over the frame's blocks, each one bpf_crypto_encrypt() call, and the copy of
+ * the data in that both include.
+ */
+enum kfunc_part { PART_COPY, PART_CTR, PART_CBC_MAC, NPARTS };
+static const char *const part_names[NPARTS] = {
+	[PART_COPY] = "copy in (included below)",
+	[PART_CTR] = "CTR: ecb(aes) + XOR",
+	[PART_CBC_MAC] = "CBC-MAC: cbc(aes)",
+};
 
 /* Engine column: the AES engines, RC4 for TKIP and WEP, OpenSSL's two modes. */
 enum engine { ENG_TABLE, ENG_KFUNC, ENG_RC4, ENG_AESNI, ENG_NO_AESNI };
@@ -441,6 +455,7 @@ static struct decrypt_table_bpf *rx_table;
 static struct decrypt_bpf *rx_kfunc;
 static struct test_gcm_bpf *aes_core;
 static struct test_tkip_bpf *rc4_core;
+static struct test_kfunc_bpf *kfunc_parts;
 static int ncpus;
 static __u64 generation;
 
@@ -475,6 +490,7 @@ static void load_programs(void)
 	LOAD_SKEL(rx_kfunc, decrypt_bpf);
 	LOAD_SKEL(aes_core, test_gcm_bpf);
 	LOAD_SKEL(rc4_core, test_tkip_bpf);
+	LOAD_SKEL(kfunc_parts, test_kfunc_bpf);
 	ncpus = libbpf_num_possible_cpus();
 	if (ncpus <= 0)
 		die("libbpf_num_possible_cpus: %d", ncpus);
@@ -553,7 +569,8 @@ static __u32 test_run(int prog_fd, const void *in, __u32 len, void *out, __u32 *
 struct job {
 	enum path path;
 	enum op op;
-	int cipher; /* enum bench_cipher; enum ossl_cipher for PATH_OPENSSL */
+	/* enum bench_cipher; enum ossl_cipher for PATH_OPENSSL, enum kfunc_part for PATH_KFUNC_PART */
+	int cipher;
 	enum engine engine;
 	unsigned int size; /* index into sizes */
 	double ns[RUNS_MAX];
@@ -757,6 +774,46 @@ static double run_core(struct job *j)
 	ns = test_run(j->prog_fd, j->req, j->req_len, NULL, NULL, opt.frames, &action);
 	if (action != XDP_PASS)
 		die("the %s core refused the request", ciphers[j->cipher].name);
+	return ns;
+}
+
+/* ---- the kfunc engine's parts ------------------------------------------------------- */
+
+/*
+ * The blocks of a CCMP-128 decryption of len bytes with a QoS AAD: CTR covers the MIC's block
+ * and the payload; CBC-MAC B0, two blocks of AAD and the payload.
+ */
+static void kfunc_part_setup(struct job *j)
+{
+	struct test_kfunc_request *r;
+	__u32 blocks = (sizes[j->size] + 15) / 16, zero = 0, action;
+	__u32 head = j->cipher == PART_CBC_MAC ? 3 : 1;
+
+	map_set(bpf_map__fd(kfunc_parts->maps.test_kfunc_key), &zero, &j->key, "the kfunc key");
+	j->req_len = sizeof(*r) + 16 * (head + blocks);
+	j->req = xcalloc(1, j->req_len);
+	r = (struct test_kfunc_request *)j->req;
+	r->op = j->cipher == PART_CTR ? TEST_KFUNC_CTR_XOR :
+		j->cipher == PART_CBC_MAC ? TEST_KFUNC_CBC_MAC : TEST_KFUNC_COPY;
+	r->flags = TEST_KFUNC_NO_STORE;
+	r->len = 16 * (head + blocks);
+	r->head = head;
+	r->nblocks = head + blocks;
+	r->result = -1;
+	j->prog_fd = bpf_program__fd(kfunc_parts->progs.xdp_test_kfunc);
+	test_run(j->prog_fd, j->req, j->req_len, j->req, &j->req_len, 1, &action);
+	if (action != XDP_PASS || r->result)
+		die("the kfunc engine refused %s over %u blocks (result %d)", part_names[j->cipher],
+		    r->nblocks, r->result);
+}
+
+static double run_kfunc_part(struct job *j)
+{
+	__u32 action;
+	double ns = test_run(j->prog_fd, j->req, j->req_len, NULL, NULL, opt.frames, &action);
+
+	if (action != XDP_PASS)
+		die("the kfunc engine refused %s", part_names[j->cipher]);
 	return ns;
 }
 
@@ -1007,6 +1064,20 @@ static void core_jobs(void)
 		}
 }
 
+static void kfunc_part_jobs(void)
+{
+	struct dot11xdp_key key;
+
+	key_prepare(&key, CCMP_128, &sets[CCMP_128][0], ENG_KFUNC, kfunc_parts->obj);
+	for (int part = 0; part < NPARTS; part++)
+		for (unsigned int s = 0; s < NSIZES; s++) {
+			struct job *j = job_add(PATH_KFUNC_PART, OP_DECRYPT, part, ENG_KFUNC, s);
+
+			j->key = key;
+			kfunc_part_setup(j);
+		}
+}
+
 static double run_job(struct job *j)
 {
 	switch (j->path) {
@@ -1016,6 +1087,8 @@ static double run_job(struct job *j)
 		return run_floor(j);
 	case PATH_CORE:
 		return run_core(j);
+	case PATH_KFUNC_PART:
+		return run_kfunc_part(j);
 	case PATH_OPENSSL:
 		break;
 	}
@@ -1120,6 +1193,8 @@ static const char *path_name(const struct job *j)
 					     "xdp_encrypt, no key (floor)";
 	case PATH_CORE:
 		return "core";
+	case PATH_KFUNC_PART:
+		return "kfunc engine part, CCMP-128";
 	case PATH_OPENSSL:
 		return "OpenSSL";
 	}
@@ -1132,6 +1207,8 @@ static const char *cipher_name(const struct job *j)
 		return ossl_ciphers[j->cipher].name;
 	if (j->path == PATH_FLOOR)
 		return "-";
+	if (j->path == PATH_KFUNC_PART)
+		return part_names[j->cipher];
 	return ciphers[j->cipher].name;
 }
 
@@ -1149,8 +1226,14 @@ static void cell_speed(enum op op, unsigned int size, const double *ns)
 	printf(" %.0f (%.2fx) |", mb_per_s(sizes[size], median), reference_ns(op, size) / median);
 }
 
-/* A Markdown table of op's measurements (the floors too, or not): one column per size. */
-static void print_table(enum op op, bool floors, void (*cell)(enum op, unsigned int, const double *),
+/* Whether a figure is a frame's whole cost, which has a speed (a floor or a part has not). */
+static bool whole_frame(const struct job *j)
+{
+	return j->path != PATH_FLOOR && j->path != PATH_KFUNC_PART;
+}
+
+/* A Markdown table of op's measurements (all, or the whole frames): one column per size. */
+static void print_table(enum op op, bool all, void (*cell)(enum op, unsigned int, const double *),
 			const char *title_fmt, ...)
 {
 	va_list ap;
@@ -1167,7 +1250,7 @@ static void print_table(enum op op, bool floors, void (*cell)(enum op, unsigned 
 		const struct job *j = &jobs[i];
 
 		/* A row per measurement: its first size's job starts it. */
-		if (j->op != op || j->size || (!floors && j->path == PATH_FLOOR))
+		if (j->op != op || j->size || (!all && !whole_frame(j)))
 			continue;
 		printf("| %s | %s | %s |", path_name(j), cipher_name(j), engine_names[j->engine]);
 		for (unsigned int s = 0; s < NSIZES; s++)
@@ -1301,7 +1384,7 @@ static void write_json(const char *path, const struct machine *m)
 		fprintf(f, "\"payload\": %u, \"ns_median\": %.1f, \"ns_min\": %.1f, "
 			   "\"ns_max\": %.1f, ",
 			sizes[j->size], v.median, v.min, v.max);
-		if (j->path != PATH_FLOOR)
+		if (whole_frame(j))
 			fprintf(f, "\"mb_s\": %.1f, \"vs_reference\": %.3f, ",
 				mb_per_s(sizes[j->size], v.median),
 				reference_ns(j->op, j->size) / v.median);
@@ -1450,6 +1533,7 @@ int main(int argc, char **argv)
 	load_programs();
 	rx_jobs();
 	core_jobs();
+	kfunc_part_jobs();
 
 	/* Round-robin: run r of every measurement before run r + 1 of any. */
 	for (unsigned int r = 0; r < opt.runs; r++)
