@@ -1137,20 +1137,37 @@ static void crypto_driver(const char *name, char *out, size_t size)
 
 static void machine_info(struct machine *m)
 {
-	char line[256], cmd[PATH_MAX + 16];
+	char line[256], cmd[PATH_MAX + 16], name[64] = "unknown";
+	int family = -1, model = -1;
+	double mhz = 0;
 	struct utsname u;
 	FILE *f;
 
+	/* A VM may show a bare "AMD EPYC": family, model and clock tell the generation. */
 	snprintf(m->cpu, sizeof(m->cpu), "unknown");
 	f = fopen("/proc/cpuinfo", "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "model name", 10) && strchr(line, ':')) {
-			snprintf(m->cpu, sizeof(m->cpu), "%s", strchr(line, ':') + 2);
-			m->cpu[strcspn(m->cpu, "\n")] = 0;
-			break;
-		}
+	while (f && fgets(line, sizeof(line), f)) {
+		char *value = strchr(line, ':');
+
+		if (!value)
+			continue;
+		if (!strcmp(line, "\n"))
+			break; /* the first CPU's block is enough */
+		value += 2;
+		value[strcspn(value, "\n")] = 0;
+		if (!strncmp(line, "model name", 10))
+			snprintf(name, sizeof(name), "%s", value);
+		else if (!strncmp(line, "cpu family", 10))
+			family = atoi(value);
+		else if (!strncmp(line, "model\t", 6))
+			model = atoi(value);
+		else if (!strncmp(line, "cpu MHz", 7))
+			mhz = atof(value);
+	}
 	if (f)
 		fclose(f);
+	snprintf(m->cpu, sizeof(m->cpu), "%s (family %d, model %d, %.0f MHz)", name, family, model,
+		 mhz);
 	m->cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	uname(&u);
 	snprintf(m->kernel, sizeof(m->kernel), "%s %s", u.sysname, u.release);
@@ -1544,10 +1561,10 @@ int main(int argc, char **argv)
 
 	machine_info(&m);
 	printf("## dot11xdp data path, single core\n\n");
-	printf("%s (%ld CPUs online, run on CPU %d); %s; %s; libbpf %s; %s; kfunc AES: %s; "
-	       "SRSO: %s.\n",
-	       m.cpu, m.cpus, opt.cpu, m.kernel, m.clang, libbpf_version_string(),
-	       OpenSSL_version(OPENSSL_VERSION), m.ecb_aes, m.srso);
+	printf("- CPU: %s, %ld online, the benchmark pinned to CPU %d\n", m.cpu, m.cpus, opt.cpu);
+	printf("- kernel: %s; kfunc AES: %s; SRSO mitigation: %s\n", m.kernel, m.ecb_aes, m.srso);
+	printf("- build: %s; libbpf %s; %s\n\n", m.clang, libbpf_version_string(),
+	       OpenSSL_version(OPENSSL_VERSION));
 	printf("Payload: the MSDU body a cipher protects. %u frames per run, %u runs.\n",
 	       opt.frames, opt.runs);
 	for (int c = 0; c < NCIPHERS; c++)
