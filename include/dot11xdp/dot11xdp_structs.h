@@ -12,7 +12,7 @@
 
 #include <linux/types.h>
 
-#define DOT11XDP_ABI_VERSION 1
+#define DOT11XDP_ABI_VERSION 2
 
 #define DOT11XDP_MAC_LEN 6
 /* 16 QoS TIDs + one for robust management frames (IEEE 802.11 12.5.3.4.4). */
@@ -152,10 +152,15 @@ enum dot11xdp_rx_outcome {
 	DOT11XDP_RX_UNPROTECTED,   /* Protected bit clear: passed unchanged */
 	DOT11XDP_RX_NO_KEY,	   /* protected, no key for TA or RA: passed unchanged */
 	DOT11XDP_RX_REPLAY,	   /* PN not above the counter: dropped */
-	DOT11XDP_RX_MIC_FAILURE,   /* integrity check failed: dropped */
+	DOT11XDP_RX_MIC_FAILURE,   /* MIC (CCMP, GCMP) or ICV (TKIP, WEP) wrong: dropped */
 	DOT11XDP_RX_MALFORMED,	   /* radiotap, 802.11 or security header malformed: dropped */
 	DOT11XDP_RX_BAD_FCS,	   /* radiotap says the FCS is bad: dropped, never decrypted */
 	DOT11XDP_RX_UNSUPPORTED,   /* protected with a cipher this build does not decrypt: passed */
+	/*
+	 * TKIP: the ICV verified, the Michael MIC did not: dropped, the TSC left where it was.
+	 * Counted apart from MIC failures because TKIP countermeasures act on these.
+	 */
+	DOT11XDP_RX_MICHAEL_FAILURE,
 	DOT11XDP_RX_OUTCOMES,
 };
 
@@ -169,6 +174,7 @@ struct dot11xdp_rx_stats {
 	__u64 malformed;
 	__u64 bad_fcs;
 	__u64 unsupported;
+	__u64 michael_failure;
 };
 
 /*
