@@ -151,7 +151,8 @@ check_eq "stats count the 3 frames the program saw" "$((total_after - total_befo
 check "stats --peers prints the per-transmitter table" grep -q "^TRANSMITTER" <<<"$OUT"
 d stats "$IF" --peers --json
 counters='"decrypted":[0-9]+,"unprotected":[0-9]+,"no_key":[0-9]+,"replay":[0-9]+,'
-counters+='"mic_failure":[0-9]+,"malformed":[0-9]+,"bad_fcs":[0-9]+,"unsupported":[0-9]+'
+counters+='"mic_failure":[0-9]+,"malformed":[0-9]+,"bad_fcs":[0-9]+,"unsupported":[0-9]+,'
+counters+='"michael_failure":[0-9]+'
 check "stats --json" has '^\{"ifname":"'$IF'","global":\{'"$counters"'\},"peers":\[.*\]\}$' "$OUT"
 
 # --- bad input: one line, non-zero exit, nothing changed ------------------------------------
