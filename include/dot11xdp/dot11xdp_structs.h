@@ -90,9 +90,10 @@ enum dot11xdp_replay_end {
 struct dot11xdp_tkip_material {
 	__u8 tk[DOT11XDP_TKIP_TK_LEN];
 	/*
-	 * Michael keys by enum dot11xdp_replay_end, in the order of Windows' blob: [FROM_PEER]
-	 * checks the frames the key's peer sends (the RX MIC key), [TO_PEER] the frames sent to
-	 * it (the TX MIC key). For a station's key (peer = AP): AP->STA, then STA->AP.
+	 * The two Michael keys in the order of Windows' blob: [0] the RX MIC key (PTK bytes
+	 * 48-55, the authenticator's TX key: frames AP->STA), [1] the TX MIC key (PTK bytes
+	 * 56-63: frames STA->AP). The data path picks one by the frame's DS bits, not by which
+	 * address found the key (bpf/lib/protect.h, tkip_michael_key).
 	 */
 	__u8 michael[DOT11XDP_REPLAY_ENDS][DOT11XDP_MICHAEL_KEY_LEN];
 };
