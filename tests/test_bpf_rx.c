@@ -47,7 +47,7 @@ static const char *outcome_name(__u32 outcome)
 {
 	static const char *const names[] = { "DECRYPTED",   "UNPROTECTED", "NO_KEY",
 					     "REPLAY",	    "MIC_FAILURE", "MALFORMED",
-					     "BAD_FCS",	    "UNSUPPORTED" };
+					     "BAD_FCS",	    "UNSUPPORTED", "MICHAEL_FAILURE" };
 
 	return outcome < DOT11XDP_RX_OUTCOMES ? names[outcome] : "?";
 }
