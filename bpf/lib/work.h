@@ -21,13 +21,14 @@
 
 struct dot11xdp_work {
 	/*
-	 * CBC-MAC input is ccm_head (right-aligned) then body, one contiguous run of blocks, so a
-	 * bulk engine op covers a whole frame: keep ccm_head directly in front of body.
+	 * CBC-MAC input is ccm_head (right-aligned) then body, and CTR's is the MIC (in the last
+	 * head block) then body: one contiguous run of blocks each, so one bulk engine op covers
+	 * a frame. Keep ccm_head directly in front of body.
 	 */
 	__u8 ccm_head[DOT11XDP_CCM_HEAD_MAX];
 	__u8 body[DOT11XDP_BODY_MAX]; /* security payload: ciphertext then MIC */
 	/* Lets a 16-byte MIC read or write at the end of body stay inside the buffer. */
-	__u8 ccm_tag[16];		/* received MIC, then MIC XOR E(A0) */
+	__u8 ccm_tag[16];		/* ccm_decrypt: the received MIC XOR E(A0) */
 	__u8 aes_ctr[16];		/* CTR: first counter block of a bulk op */
 	__u32 aes_mac[4];		/* CBC-MAC: result of a bulk op */
 	__u64 aes_rk[DOT11XDP_AES_RK_WORDS]; /* table engine: this frame's round keys */
