@@ -147,6 +147,8 @@ void rx_key_install(const __u8 *peer, __u8 direction, __u32 cipher, const __u8 *
 			memset(&key.material, 0, sizeof(key.material));
 			key.engine = DOT11XDP_ENGINE_KFUNC;
 		}
+		if (!err && (cipher == DOT11XDP_CIPHER_GCMP || cipher == DOT11XDP_CIPHER_GCMP_256))
+			err = dot11xdp_material_prepare_ghash(&key, tk, tk_len);
 		break;
 	}
 	if (err)
