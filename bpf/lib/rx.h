@@ -81,8 +81,9 @@ __noinline int rx_aead_inputs(struct xdp_md *ctx, const struct rx_frame *f, __u3
 }
 
 /*
- * TKIP: the transmitter, the MSDU's DA, SA and priority, and the Michael key of frame f,
- * found through the key's end end. Returns 0, or -1 when the addresses are out of reach.
+ * TKIP: the transmitter, the MSDU's DA, SA and priority, and the Michael key of frame f, whose
+ * key was found through end (enum dot11xdp_replay_end; tkip_michael_key falls back on it).
+ * Returns 0, or -1 when the addresses are out of reach.
  */
 __noinline int rx_tkip_inputs(struct xdp_md *ctx, const struct rx_frame *f, __u32 end,
 			      struct rx_cipher_in *in)
