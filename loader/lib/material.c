@@ -107,6 +107,10 @@ unsigned int dot11xdp_cipher_tk_len(__u32 cipher)
 		return 16;
 	case DOT11XDP_CIPHER_CCMP_256:
 		return 32;
+	case DOT11XDP_CIPHER_GCMP:
+		return 16;
+	case DOT11XDP_CIPHER_GCMP_256:
+		return 32;
 	case DOT11XDP_CIPHER_TKIP:
 		return DOT11XDP_TKIP_KEY_LEN;
 	case DOT11XDP_CIPHER_WEP40:
@@ -115,23 +119,6 @@ unsigned int dot11xdp_cipher_tk_len(__u32 cipher)
 		return DOT11XDP_WEP104_KEY_LEN;
 	default:
 		return 0;
-	}
-}
-
-/*
- * Temporal key lengths of the ciphers whose material this file prepares, a superset of
- * dot11xdp_cipher_tk_len(): GCMP keys are prepared here (the GCM core and its tests use
- * them) before the receive path decrypts GCMP, so the key API still refuses them.
- */
-static unsigned int material_tk_len(__u32 cipher)
-{
-	switch (cipher) {
-	case DOT11XDP_CIPHER_GCMP:
-		return 16;
-	case DOT11XDP_CIPHER_GCMP_256:
-		return 32;
-	default:
-		return dot11xdp_cipher_tk_len(cipher);
 	}
 }
 
@@ -213,7 +200,7 @@ int dot11xdp_material_prepare_wep(struct dot11xdp_key *key, const __u8 *tk, unsi
 int dot11xdp_material_prepare(struct dot11xdp_key *key, __u32 cipher, const __u8 *tk,
 			      unsigned int tk_len, enum dot11xdp_engine engine)
 {
-	unsigned int want = material_tk_len(cipher);
+	unsigned int want = dot11xdp_cipher_tk_len(cipher);
 	int err;
 
 	if (!want)
