@@ -8,14 +8,15 @@
  * GCMP-256 M.11.1, TKIP M.6.3); OpenSSL's AES-CCM, AES-GCM and RC4, zlib's CRC-32 and
  * Michael written here from the standard (checked against M.6.3's MIC) for the frames the
  * vectors do not cover; tshark's decryption of two real captures, wpa-psk-linksys.cap
- * (TKIP) and wep_64_ptw_01.cap (WEP-40).
+ * (TKIP) and wep_64_ptw_01.cap (WEP-40), and airdecap-ng's for the Ethernet output.
  *
  * For each cipher: the vectors decrypt to their plaintext; a wrong key, every truncation,
  * every single-bit flip (bits nothing covers must decrypt, to the right plaintext), a
  * replayed PN/TSC and a security header of another cipher are never plaintext, are counted
  * under their outcome, leave the packet as it came and move no counter. TKIP: Michael
  * failures (ICV right, Michael wrong) are counted apart and leave the TSC where it was; the
- * Michael key follows the frame's direction. WEP has no replay protection.
+ * Michael key follows the frame's direction. WEP has no replay protection. Every cipher's
+ * plaintext converts to Ethernet.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -779,6 +780,90 @@ static size_t wep_seal(const __u8 *key, size_t key_len, const __u8 *iv, const __
 	return hl + 4 + blen;
 }
 
+/* ---- Ethernet output -------------------------------------------------------------- */
+
+/*
+ * DOT11XDP_OUTPUT_ETHER on case c: a data frame becomes DA | SA | EtherType | payload after
+ * an LLC/SNAP header, or DA | SA | length | body without one; a management frame is counted
+ * and dropped.
+ */
+static void test_ether_case(const struct rx_case *c)
+{
+	static const __u8 snap[6] = { 0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00 };
+	__u8 eth[RX_FRAME_MAX];
+	struct msdu_addrs a;
+	struct frame in;
+	struct rx_result r;
+	char what[200];
+	size_t len;
+
+	snprintf(what, sizeof(what), "%s, Ethernet output", c->name);
+	rx_set_output(DOT11XDP_OUTPUT_ETHER);
+	rx_keys_clear();
+	case_install(c, NULL, 0);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), c->mpdu, c->mpdu_len, NULL);
+	rx_run(in.bytes, in.len, &r);
+	if ((c->mpdu[0] & 0x0c) != 0x08) {
+		expect(&r, XDP_DROP, DOT11XDP_RX_DECRYPTED, what);
+	} else {
+		msdu_addrs(c->mpdu, &a);
+		memcpy(eth, a.da, 6);
+		memcpy(eth + 6, a.sa, 6);
+		if (c->plain_len >= 8 && !memcmp(c->plain, snap, 6)) {
+			memcpy(eth + 12, c->plain + 6, c->plain_len - 6);
+			len = 12 + c->plain_len - 6;
+		} else {
+			eth[12] = c->plain_len >> 8;
+			eth[13] = c->plain_len;
+			memcpy(eth + 14, c->plain, c->plain_len);
+			len = 14 + c->plain_len;
+		}
+		expect(&r, XDP_PASS, DOT11XDP_RX_DECRYPTED, what);
+		expect_bytes(&r, eth, len, what);
+	}
+	rx_set_output(DOT11XDP_OUTPUT_PASS);
+}
+
+/*
+ * A capture through the program in Ethernet mode, the key installed: the frames delivered
+ * are airdecap-ng's for the same capture, byte for byte and in order.
+ */
+static void test_capture_vs_airdecap(const char *file, const char *args, const __u8 *peer,
+				     __u8 direction, __u32 cipher, const __u8 *tk,
+				     unsigned int tk_len)
+{
+	struct capture cap, ref;
+	size_t delivered = 0, matched = 0;
+	char path[4096];
+	struct frame in;
+	struct rx_result r;
+
+	snprintf(path, sizeof(path), "%s", test_data_path(file));
+	capture_read(path, &cap);
+	airdecap(path, args, &ref);
+	rx_set_output(DOT11XDP_OUTPUT_ETHER);
+	rx_keys_clear();
+	rx_key_install(peer, direction, cipher, tk, tk_len, DOT11XDP_ENGINE_TABLE, 0, 0);
+	for (size_t i = 0; i < cap.n; i++) {
+		frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), cap.data[i], cap.len[i], NULL);
+		rx_run(in.bytes, in.len, &r);
+		if (r.action != XDP_PASS || r.outcome != DOT11XDP_RX_DECRYPTED)
+			continue;
+		delivered++;
+		if (matched < ref.n && r.len == ref.len[matched] &&
+		    !memcmp(r.frame, ref.data[matched], r.len))
+			matched++;
+	}
+	rx_set_output(DOT11XDP_OUTPUT_PASS);
+	printf("# %s: %zu Ethernet frames delivered, airdecap-ng %zu, %zu matched in order\n", file,
+	       delivered, ref.n, matched);
+	test_ok(ref.n > 0 && matched == ref.n && delivered == matched,
+		"%s: the Ethernet frames delivered are airdecap-ng's (%zu), byte for byte, in order",
+		file, ref.n);
+	capture_free(&cap);
+	capture_free(&ref);
+}
+
 /* ---- TKIP --------------------------------------------------------------------------- */
 
 /* A frame of this file's TKIP oracle (TA 02:03:04:05:06:07, TSC 1), with its key. */
@@ -1053,11 +1138,15 @@ static bool output_is(const struct rx_result *r, const __u8 *m, const __u8 *plai
  * Installed under the AP (a station's key) or under the station (an AP's key), the same blob
  * serves: the Michael key follows each frame's direction.
  */
+/* wpa-psk-linksys.cap's TKIP key, as a station's Windows blob: TK, then the Michael keys. */
+static const __u8 tkip_linksys_blob[32] = {
+	0xa2, 0x15, 0x4a, 0xe0, 0x99, 0x6f, 0xa9, 0x5b, 0x21, 0x1d, 0xa1, 0x8e, 0x85, 0xfd, 0x96, 0x49,
+	0x5f, 0xb4, 0x97, 0x85, 0x67, 0x33, 0x87, 0xb9, /* Michael key, frames AP -> STA */
+	0xda, 0x97, 0x97, 0xaa, 0xc7, 0x82, 0x8f, 0x52, /* Michael key, frames STA -> AP */
+};
+
 static void test_tkip_capture(const __u8 *key_peer, const char *who)
 {
-	static const char *blob_hex = "a2154ae0996fa95b211da18e85fd9649"
-				      "5fb49785673387b9"  /* Michael key, frames AP -> STA */
-				      "da9797aac7828f52"; /* Michael key, frames STA -> AP */
 	const char *path = test_data_path("captures/wpa-psk-linksys.cap");
 	size_t outcomes[DOT11XDP_RX_OUTCOMES] = {}, theirs = 0, ours = 0, retried = 0;
 	size_t disagree = 0, differ = 0;
@@ -1066,11 +1155,9 @@ static void test_tkip_capture(const __u8 *key_peer, const char *who)
 	struct capture cap, ts;
 	struct frame in;
 	struct rx_result r;
+	const __u8 *blob = tkip_linksys_blob;
 	char cap_path[4096];
-	__u8 blob[32];
 
-	if (hex_parse(blob_hex, blob, sizeof(blob)) != 32)
-		test_fatal("bad TKIP key");
 	memcpy(id.peer, key_peer, 6);
 	snprintf(cap_path, sizeof(cap_path), "%s", path);
 	capture_read(cap_path, &cap);
@@ -1135,6 +1222,8 @@ static void test_tkip_capture(const __u8 *key_peer, const char *who)
 /* ---- WEP ---------------------------------------------------------------------------- */
 
 static const __u8 wep40_key[5] = { 0x1f, 0x1f, 0x1f, 0x1f, 0x1f };
+/* wep_64_ptw_01.cap's AP, the transmitter of its protected frames. */
+static const __u8 wep_ap[6] = { 0x00, 0x12, 0xbf, 0x12, 0x32, 0x29 };
 
 /*
  * wep_64_ptw_01.cap (WEP-40, key 1f:1f:1f:1f:1f) through the program, every frame, the key
@@ -1144,7 +1233,7 @@ static const __u8 wep40_key[5] = { 0x1f, 0x1f, 0x1f, 0x1f, 0x1f };
  */
 static void test_wep_capture(struct rx_case *first)
 {
-	static const __u8 ap[6] = { 0x00, 0x12, 0xbf, 0x12, 0x32, 0x29 };
+	const __u8 *ap = wep_ap;
 	const char *path = test_data_path("captures/wep_64_ptw_01.cap");
 	size_t outcomes[DOT11XDP_RX_OUTCOMES] = {}, theirs = 0, ours = 0, disagree = 0, differ = 0;
 	struct capture cap, ts;
@@ -1428,6 +1517,7 @@ int main(void)
 			test_case(&c, aead_uncovered);
 			test_aead_sizes(&c);
 			test_aead_a4(&c);
+			test_ether_case(&c);
 		}
 	}
 
@@ -1440,6 +1530,9 @@ int main(void)
 	test_tkip_sizes();
 	test_tkip_capture(ap, "AP (a station's key)");
 	test_tkip_capture(sta, "station (an AP's key)");
+	test_ether_case(&tkip);
+	test_capture_vs_airdecap("captures/wpa-psk-linksys.cap", "-e linksys -p dictionary", ap,
+				 DOT11XDP_DIR_BOTH, DOT11XDP_CIPHER_TKIP, tkip_linksys_blob, 32);
 
 	/* WEP. */
 	test_wep_capture(&wep40);
@@ -1447,6 +1540,10 @@ int main(void)
 	wep104_case(&wep104);
 	test_case(&wep104, wep_uncovered);
 	test_wep_refusals(&wep104);
+	test_ether_case(&wep40);
+	test_ether_case(&wep104);
+	test_capture_vs_airdecap("captures/wep_64_ptw_01.cap", "-w 1f1f1f1f1f", wep_ap,
+				 DOT11XDP_DIR_INBOUND, DOT11XDP_CIPHER_WEP40, wep40_key, 5);
 	test_rc4_on_kfunc_engine(&tkip, &wep104);
 
 	test_cross_cipher(&ccmp, &aes[0], &aes[2], &aes[3], &tkip, &wep104);

@@ -372,6 +372,11 @@ static void capture_add(struct capture *c, const void *p, size_t len)
 
 void capture_read(const char *path, struct capture *c)
 {
+	capture_read_linktype(path, DLT_IEEE802_11, c);
+}
+
+void capture_read_linktype(const char *path, int linktype, struct capture *c)
+{
 	char err[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *h;
 	const u_char *bytes;
@@ -381,8 +386,8 @@ void capture_read(const char *path, struct capture *c)
 	pc = pcap_open_offline(path, err);
 	if (!pc)
 		test_fatal("opening %s: %s", path, err);
-	if (pcap_datalink(pc) != DLT_IEEE802_11)
-		test_fatal("%s: link type %d, not 105 (IEEE 802.11)", path, pcap_datalink(pc));
+	if (pcap_datalink(pc) != linktype)
+		test_fatal("%s: link type %d, not %d", path, pcap_datalink(pc), linktype);
 	while (pcap_next_ex(pc, &h, &bytes) == 1) {
 		if (h->caplen != h->len)
 			test_fatal("%s: frame %zu cut by the snap length", path, c->n + 1);
@@ -417,6 +422,27 @@ static size_t hex_line(const char *line, __u8 *out)
 		p += 3;
 	}
 	return n;
+}
+
+void airdecap(const char *capture, const char *args, struct capture *ether)
+{
+	char dir[] = "/tmp/dot11xdp-airdecap-XXXXXX", cmd[8192], out[256];
+	const char *base = strrchr(capture, '/') ? strrchr(capture, '/') + 1 : capture;
+	int err;
+
+	if (!mkdtemp(dir))
+		test_fatal("mkdtemp: %s", strerror(errno));
+	snprintf(out, sizeof(out), "%s/out.cap", dir);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s/%s' && airdecap-ng %s -o '%s' '%s/%s' >/dev/null 2>&1",
+		 capture, dir, base, args, out, dir, base);
+	err = system(cmd);
+	if (!err)
+		capture_read_linktype(out, DLT_EN10MB, ether);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd))
+		printf("# could not remove %s\n", dir);
+	if (err)
+		test_fatal("airdecap-ng %s failed on %s (is aircrack-ng installed?)", args, capture);
 }
 
 void tshark_decrypt(const char *capture, const char *uat, const char *source,

@@ -100,6 +100,8 @@ struct capture {
 	size_t n;
 };
 void capture_read(const char *path, struct capture *c);
+/* The same for a capture of another link type (DLT_*). */
+void capture_read_linktype(const char *path, int linktype, struct capture *c);
 void capture_free(struct capture *c);
 
 /*
@@ -110,6 +112,12 @@ void capture_free(struct capture *c);
  */
 void tshark_decrypt(const char *capture, const char *uat, const char *source,
 		    size_t want_frames, struct capture *plain);
+
+/*
+ * airdecap-ng's decryption of a capture (args: its key options) as Ethernet frames, run on a
+ * copy in a temporary directory. Fatal when airdecap-ng fails.
+ */
+void airdecap(const char *capture, const char *args, struct capture *ether);
 
 #endif
 
