@@ -2,20 +2,21 @@
 /*
  * The receive program: decrypts protected frames on a monitor-mode interface.
  *
- * radiotap -> 802.11 header -> key of TA (else RA) -> CCMP replay check, decrypt, verify,
+ * radiotap -> 802.11 header -> key of TA (else RA) -> by the key's cipher (CCMP-128/256,
+ * GCMP-128/256, TKIP, WEP-40/104): security header check, replay check, decrypt, verify,
  * advance the counter -> plaintext 802.11 frame (or Ethernet, offline) -> count the outcome.
- * Replays, MIC failures, malformed and bad-FCS frames are dropped; frames without a key,
- * with an unsupported cipher or without protection pass unchanged.
+ * Replays, MIC and Michael failures, malformed and bad-FCS frames are dropped; frames
+ * without a key, with an unsupported cipher or without protection pass unchanged.
  */
 #include <stdbool.h>
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-#include "lib/ccmp.h"
 #include "lib/consts.h"
 #include "lib/ether.h"
 #include "lib/maps.h"
 #include "lib/parse.h"
+#include "lib/rx.h"
 #include "lib/stats.h"
 
 /* Set by an offline loader before load: report each frame's outcome in the XDP metadata. */
@@ -64,9 +65,7 @@ __noinline __u32 rx_decrypt(struct xdp_md *ctx, struct rx_frame *f)
 	key = keys_lookup_rx(f->ta.addr, hdr->addr1, f->ra_group, &end);
 	if (!key)
 		return DOT11XDP_RX_NO_KEY;
-	if (key->cipher != DOT11XDP_CIPHER_CCMP)
-		return DOT11XDP_RX_UNSUPPORTED;
-	return ccmp_rx(ctx, f, hdr, key, end);
+	return rx_open(ctx, f, key, end);
 }
 
 /* What happens to the frame after its outcome: its XDP action and, offline, 802.3 output. */

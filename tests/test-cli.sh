@@ -140,7 +140,8 @@ check "status counts the keys" grep -Eq "keys +3 of 4096$" <<<"$OUT"
 d stats "$IF"
 check_eq "stats exits 0" "$RC" 0
 counter_names='decrypted|unprotected|no key|replays|MIC failures|malformed|bad FCS|unsupported cipher'
-check_eq "stats lists every counter" "$(grep -cE "^  ($counter_names) +[0-9]+$" <<<"$OUT")" 8
+counter_names+='|Michael failures'
+check_eq "stats lists every counter" "$(grep -cE "^  ($counter_names) +[0-9]+$" <<<"$OUT")" 9
 total_before=$(awk '/^  / { s += $NF } END { print s + 0 }' <<<"$OUT")
 # Three datagrams sent from the veth peer are three frames for the program on $IF (Ethernet
 # frames, not radiotap: whatever outcome it gives them, it counts them).
@@ -151,7 +152,8 @@ check_eq "stats count the 3 frames the program saw" "$((total_after - total_befo
 check "stats --peers prints the per-transmitter table" grep -q "^TRANSMITTER" <<<"$OUT"
 d stats "$IF" --peers --json
 counters='"decrypted":[0-9]+,"unprotected":[0-9]+,"no_key":[0-9]+,"replay":[0-9]+,'
-counters+='"mic_failure":[0-9]+,"malformed":[0-9]+,"bad_fcs":[0-9]+,"unsupported":[0-9]+'
+counters+='"mic_failure":[0-9]+,"malformed":[0-9]+,"bad_fcs":[0-9]+,"unsupported":[0-9]+,'
+counters+='"michael_failure":[0-9]+'
 check "stats --json" has '^\{"ifname":"'$IF'","global":\{'"$counters"'\},"peers":\[.*\]\}$' "$OUT"
 
 # --- bad input: one line, non-zero exit, nothing changed ------------------------------------
@@ -180,7 +182,8 @@ refuse "bad hex" key add "$IF" "$STA" ccmp "${KEY1%??}zz"
 refuse "odd hex" key add "$IF" "$STA" ccmp "${KEY1%?}"
 refuse "doubled colon" key add "$IF" "$STA" ccmp "1d::035e8beb4f83611dc93e2657cecf69"
 refuse "unknown cipher" key add "$IF" "$STA" aes "$KEY1"
-refuse "gcmp key of ccmp length" key add "$IF" "$STA" gcmp-256 "$KEY1"
+refuse "gcmp key of 32 bytes" key add "$IF" "$STA" gcmp "$KEY1$KEY2"
+refuse "gcmp-256 key of 16 bytes" key add "$IF" "$STA" gcmp-256 "$KEY1"
 refuse "ccmp key too short" key add "$IF" "$STA" ccmp "${KEY1%??}"
 refuse "ccmp key too long" key add "$IF" "$STA" ccmp "${KEY1}00"
 refuse "tkip key of 16 bytes" key add "$IF" "$STA" tkip "$KEY1"

@@ -344,7 +344,7 @@ refused "bad hex in --key" --key "$STA=ccmp:${TK1%??}zz" "$CAP"
 refused "odd hex in --key" --key "$STA=ccmp:${TK1%?}" "$CAP"
 refused "short key in --key" --key "$STA=ccmp:${TK1%??}" "$CAP"
 refused "unknown cipher in --key" --key "$STA=ccmq:$TK1" "$CAP"
-refused "gcmp-256 key of ccmp length in --key" --key "$STA=gcmp-256:$TK1" "$CAP"
+refused "gcmp-256 key of 16 bytes in --key" --key "$STA=gcmp-256:$TK1" "$CAP"
 refused "broadcast peer in --key" --key "ff:ff:ff:ff:ff:ff=ccmp:$TK1" "$CAP"
 leaks=$(grep -il -e "$TK1" -e "$TK2" -e "$TK3" -e "${TK1%??}" -e "$WRONG" \
 	"$TMP"/*.err "$TMP"/*.json "$TMP"/pass.txt 2>/dev/null)

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tier 1: the receive program (xdp_decrypt) on crafted frames through BPF_PROG_TEST_RUN.
+ * Tier 1: the receive program (xdp_decrypt) on crafted CCMP-128 frames through
+ * BPF_PROG_TEST_RUN; tests/test_bpf_rx_ciphers.c does the other ciphers.
  *
  * External truth: the IEEE 802.11 Annex vectors (CCMP-128 M.6.4, CCMP on a management frame
  * M.9.2, and the QoS AAD of the GCMP vector M.11.1 #2), OpenSSL's AES-128-CCM for the frames
  * the vectors do not cover, and airdecap-ng for the Ethernet output on a real capture.
  * Every run asserts the XDP action, the output bytes, the outcome the program reports in
- * the XDP metadata and the replay counters in the key's map value.
+ * the XDP metadata and the replay counters in the key's map value. What depends on the AES
+ * engine runs twice: table engine, then kfunc engine (checks tagged "[kfunc]").
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,39 +25,15 @@
 
 #include <dot11xdp/dot11xdp_structs.h>
 #include "decrypt.skel.h"
-#include "material.h"
+#include "rx_harness.h"
 #include "testlib.h"
 
-#define FRAME_MAX 4096
-#define TEST_RUN_MIN 14
-/* The program's work buffer (DOT11XDP_BODY_MAX in bpf/lib/work.h): CCMP header excluded. */
-#define DOT11XDP_BODY_MAX_TEST 2336 /* BPF_PROG_TEST_RUN refuses XDP input shorter than an Ethernet header */
+/* Every check's name starts with the pass's tag: the kfunc engine's pass repeats checks. */
+#define test_ok(ok, fmt, ...) (test_ok)((ok), "%s" fmt, rx.tag, ##__VA_ARGS__)
 
 static struct decrypt_bpf *skel;
-static int prog_fd, keys_fd, stats_fd, peers_fd, config_fd, ncpus;
-/* Outcomes of every run, to compare with the global counters at the end. */
-static __u64 tally[DOT11XDP_RX_OUTCOMES];
-
-struct rx_result {
-	int action;
-	__u32 outcome;
-	__u8 frame[FRAME_MAX];
-	size_t len;
-};
-
-static const char *outcome_name(__u32 outcome)
-{
-	static const char *const names[] = { "DECRYPTED",   "UNPROTECTED", "NO_KEY",
-					     "REPLAY",	    "MIC_FAILURE", "MALFORMED",
-					     "BAD_FCS",	    "UNSUPPORTED" };
-
-	return outcome < DOT11XDP_RX_OUTCOMES ? names[outcome] : "?";
-}
-
-static const char *action_name(int action)
-{
-	return action == XDP_PASS ? "PASS" : action == XDP_DROP ? "DROP" : "other";
-}
+/* The AES engine the keys of the current pass are prepared for. */
+static enum dot11xdp_engine engine = DOT11XDP_ENGINE_TABLE;
 
 /* ---- the program ------------------------------------------------------------------ */
 
@@ -76,290 +54,13 @@ static void env_open(void)
 	test_ok(!err, "xdp_decrypt loads and passes the verifier");
 	if (err)
 		test_fatal("decrypt_bpf__load: %s", strerror(-err));
-	prog_fd = bpf_program__fd(skel->progs.xdp_decrypt);
-	keys_fd = bpf_map__fd(skel->maps.dot11xdp_keys);
-	stats_fd = bpf_map__fd(skel->maps.dot11xdp_stats);
-	peers_fd = bpf_map__fd(skel->maps.dot11xdp_peers);
-	config_fd = bpf_map__fd(skel->maps.dot11xdp_config);
-	ncpus = libbpf_num_possible_cpus();
-	if (ncpus <= 0)
-		test_fatal("libbpf_num_possible_cpus: %d", ncpus);
+	rx_env_init(skel->obj);
 }
 
-static void set_output(__u32 output)
-{
-	struct dot11xdp_config config = { .abi_version = DOT11XDP_ABI_VERSION,
-					  .output = output,
-					  .engine = DOT11XDP_ENGINE_TABLE };
-	__u32 zero = 0;
-
-	if (bpf_map_update_elem(config_fd, &zero, &config, BPF_ANY))
-		test_fatal("config update: %s", strerror(errno));
-}
-
-/* Run one frame; the output starts with struct dot11xdp_frame_meta. */
-static void run(const __u8 *in, size_t len, struct rx_result *r)
-{
-	__u8 out[FRAME_MAX + sizeof(struct dot11xdp_frame_meta)];
-	struct dot11xdp_frame_meta meta;
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = len, .data_out = out,
-		    .data_size_out = sizeof(out), .repeat = 1);
-
-	if (bpf_prog_test_run_opts(prog_fd, &opts))
-		test_fatal("BPF_PROG_TEST_RUN on %zu bytes: %s", len, strerror(errno));
-	if (opts.data_size_out < sizeof(meta))
-		test_fatal("BPF_PROG_TEST_RUN returned %u bytes, no outcome", opts.data_size_out);
-	memcpy(&meta, out, sizeof(meta));
-	r->action = opts.retval;
-	r->outcome = meta.outcome;
-	r->len = opts.data_size_out - sizeof(meta);
-	memcpy(r->frame, out + sizeof(meta), r->len);
-	if (meta.outcome < DOT11XDP_RX_OUTCOMES)
-		tally[meta.outcome]++;
-}
-
-/* ---- keys ------------------------------------------------------------------------- */
-
-static void key_install_cipher(const __u8 *peer, __u8 direction, const __u8 *tk, __u8 flags,
-			       __u64 pn_init, __u32 cipher)
-{
-	struct dot11xdp_key_id id = { .direction = direction };
-	struct dot11xdp_key key = {};
-	static __u64 generation;
-	int err;
-
-	memcpy(id.peer, peer, DOT11XDP_MAC_LEN);
-	err = dot11xdp_material_prepare(&key, DOT11XDP_CIPHER_CCMP, tk, 16, DOT11XDP_ENGINE_TABLE);
-	if (err)
-		test_fatal("dot11xdp_material_prepare: %s", strerror(-err));
-	key.cipher = cipher;
-	key.flags = flags;
-	key.generation = ++generation;
-	key.rx_pn_init = pn_init;
-	for (int end = 0; end < DOT11XDP_REPLAY_ENDS; end++)
-		for (int i = 0; i < DOT11XDP_REPLAY_COUNTERS; i++)
-			key.rx[end].pn[i] = pn_init;
-	if (bpf_map_update_elem(keys_fd, &id, &key, BPF_ANY))
-		test_fatal("key update: %s", strerror(errno));
-}
-
+/* A CCMP-128 key, prepared for the engine of the current pass. */
 static void key_install(const __u8 *peer, __u8 direction, const __u8 *tk, __u8 flags, __u64 pn_init)
 {
-	key_install_cipher(peer, direction, tk, flags, pn_init, DOT11XDP_CIPHER_CCMP);
-}
-
-static void keys_clear(void)
-{
-	struct dot11xdp_key_id id, next;
-
-	while (!bpf_map_get_next_key(keys_fd, NULL, &next)) {
-		id = next;
-		if (bpf_map_delete_elem(keys_fd, &id))
-			test_fatal("key delete: %s", strerror(errno));
-	}
-}
-
-static bool key_read(const __u8 *peer, __u8 direction, struct dot11xdp_key *key)
-{
-	struct dot11xdp_key_id id = { .direction = direction };
-
-	memcpy(id.peer, peer, DOT11XDP_MAC_LEN);
-	return !bpf_map_lookup_elem(keys_fd, &id, key);
-}
-
-/* Every counter of the key equals want, except rx[end].pn[index] = want_one (end < 0: none). */
-static bool counters_are(const __u8 *peer, __u8 direction, __u64 want, int end, int index,
-			 __u64 want_one)
-{
-	struct dot11xdp_key key;
-
-	if (!key_read(peer, direction, &key)) {
-		printf("#   key not found\n");
-		return false;
-	}
-	for (int e = 0; e < DOT11XDP_REPLAY_ENDS; e++)
-		for (int i = 0; i < DOT11XDP_REPLAY_COUNTERS; i++) {
-			__u64 w = e == end && i == index ? want_one : want;
-
-			if (key.rx[e].pn[i] != w) {
-				printf("#   rx[%d].pn[%d] = %#llx, want %#llx\n", e, i,
-				       (unsigned long long)key.rx[e].pn[i], (unsigned long long)w);
-				return false;
-			}
-		}
-	return true;
-}
-
-/* ---- counters --------------------------------------------------------------------- */
-
-static void stats_sum(int fd, const void *key, struct dot11xdp_rx_stats *sum)
-{
-	struct dot11xdp_rx_stats values[ncpus];
-
-	memset(sum, 0, sizeof(*sum));
-	if (bpf_map_lookup_elem(fd, key, values))
-		return;
-	for (int cpu = 0; cpu < ncpus; cpu++)
-		for (int o = 0; o < DOT11XDP_RX_OUTCOMES; o++)
-			((__u64 *)sum)[o] += ((__u64 *)&values[cpu])[o];
-}
-
-static void global_stats(struct dot11xdp_rx_stats *sum)
-{
-	__u32 zero = 0;
-
-	stats_sum(stats_fd, &zero, sum);
-}
-
-static void peer_stats(const __u8 *addr, struct dot11xdp_rx_stats *sum)
-{
-	struct dot11xdp_peer_id id = {};
-
-	memcpy(id.addr, addr, DOT11XDP_MAC_LEN);
-	stats_sum(peers_fd, &id, sum);
-}
-
-/* ---- frames ----------------------------------------------------------------------- */
-
-static const __u8 rt_minimal[] = { 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00 };
-/*
- * Two present words (the first chains), TSFT (aligned to 8: four pad bytes), Flags = FCS,
- * Rate, Channel: the Flags byte sits at offset 24, where only a parser that follows the
- * chain and the alignment finds it.
- */
-#define RT_FCS_FLAGS_OFF 24
-static const __u8 rt_fcs[] = {
-	0x00, 0x00, 0x1e, 0x00,				/* version, pad, length 30 */
-	0x0f, 0x00, 0x00, 0x80,				/* TSFT, Flags, Rate, Channel, Ext */
-	0x00, 0x00, 0x00, 0x00,				/* second present word */
-	0xee, 0xee, 0xee, 0xee,				/* alignment padding for TSFT */
-	0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, /* TSFT */
-	0x10,						/* Flags: FCS at the end */
-	0x02,						/* Rate */
-	0x9a, 0x09, 0xa0, 0x00,				/* Channel 2458 MHz, flags */
-};
-
-struct frame {
-	__u8 bytes[FRAME_MAX];
-	size_t len;
-};
-
-static void frame_put(struct frame *f, const void *p, size_t len)
-{
-	if (f->len + len > sizeof(f->bytes))
-		test_fatal("test frame too long");
-	memcpy(f->bytes + f->len, p, len);
-	f->len += len;
-}
-
-/* radiotap | MPDU | fcs (fcs may be NULL). */
-static void frame_wrap(struct frame *f, const __u8 *rt, size_t rt_len, const __u8 *mpdu,
-		       size_t mpdu_len, const __u8 *fcs)
-{
-	f->len = 0;
-	frame_put(f, rt, rt_len);
-	frame_put(f, mpdu, mpdu_len);
-	if (fcs)
-		frame_put(f, fcs, 4);
-}
-
-/* Header length of a data or management MPDU, the way the standard lays it out. */
-static size_t mpdu_hdr_len(const __u8 *h)
-{
-	bool data = (h[0] & 0x0c) == 0x08, mgmt = (h[0] & 0x0c) == 0x00;
-	bool qos = data && (h[0] & 0x80);
-	size_t len = 24;
-
-	if (data && (h[1] & 3) == 3)
-		len += 6;
-	if (qos)
-		len += 2;
-	if ((h[1] & 0x80) && (qos || mgmt))
-		len += 4;
-	return len;
-}
-
-/* CCMP AAD of an MPDU header, written from spec/dot11-crypto.md independently of the BPF code. */
-static size_t test_aad(const __u8 *h, bool spp, __u8 *aad)
-{
-	bool data = (h[0] & 0x0c) == 0x08, mgmt = (h[0] & 0x0c) == 0x00;
-	bool qos = data && (h[0] & 0x80), a4 = data && (h[1] & 3) == 3;
-	size_t len = 22;
-
-	aad[0] = mgmt ? h[0] : h[0] & 0x8f;
-	aad[1] = (h[1] & ~0x38) | 0x40;
-	if (qos)
-		aad[1] &= ~0x80;
-	memcpy(aad + 2, h + 4, 18);
-	aad[20] = h[22] & 0x0f;
-	aad[21] = 0;
-	if (a4) {
-		memcpy(aad + len, h + 24, 6);
-		len += 6;
-	}
-	if (qos) {
-		const __u8 *qc = h + (a4 ? 30 : 24);
-
-		aad[len] = qc[0] & (spp ? 0x8f : 0x0f);
-		aad[len + 1] = 0;
-		len += 2;
-	}
-	return len;
-}
-
-static void test_nonce(const __u8 *h, __u64 pn, __u8 *nonce)
-{
-	bool data = (h[0] & 0x0c) == 0x08, mgmt = (h[0] & 0x0c) == 0x00;
-	bool qos = data && (h[0] & 0x80), a4 = data && (h[1] & 3) == 3;
-
-	nonce[0] = qos ? h[a4 ? 30 : 24] & 0x0f : 0;
-	if (mgmt)
-		nonce[0] |= 0x10;
-	memcpy(nonce + 1, h + 10, 6);
-	for (int i = 0; i < 6; i++)
-		nonce[7 + i] = pn >> (8 * (5 - i));
-}
-
-/* AES-128-CCM with an 8-byte MIC, by OpenSSL. */
-static void ccm_seal(const __u8 *tk, const __u8 *nonce, const __u8 *aad, size_t aad_len,
-		     const __u8 *pt, size_t len, __u8 *ct, __u8 *mic)
-{
-	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-	int outl, ok;
-
-	ok = c && EVP_EncryptInit_ex(c, EVP_aes_128_ccm(), NULL, NULL, NULL) &&
-	     EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_CCM_SET_IVLEN, 13, NULL) &&
-	     EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_CCM_SET_TAG, 8, NULL) &&
-	     EVP_EncryptInit_ex(c, NULL, NULL, tk, nonce) &&
-	     EVP_EncryptUpdate(c, NULL, &outl, NULL, (int)len) &&
-	     EVP_EncryptUpdate(c, NULL, &outl, aad, (int)aad_len) &&
-	     (!len || EVP_EncryptUpdate(c, ct, &outl, pt, (int)len)) &&
-	     EVP_EncryptFinal_ex(c, ct, &outl) && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_CCM_GET_TAG, 8, mic);
-	EVP_CIPHER_CTX_free(c);
-	if (!ok)
-		test_fatal("OpenSSL AES-128-CCM failed");
-}
-
-/* Protect hdr | pt with CCMP-128: hdr | CCMP header | ciphertext | MIC, Protected set. */
-static size_t ccmp_seal_mpdu(const __u8 *tk, const __u8 *hdr_in, const __u8 *pt, size_t pt_len,
-			     __u64 pn, bool spp, __u8 *out)
-{
-	size_t hdr_len = mpdu_hdr_len(hdr_in), aad_len;
-	__u8 aad[32], nonce[13], *p;
-
-	memcpy(out, hdr_in, hdr_len);
-	out[1] |= 0x40;
-	aad_len = test_aad(out, spp, aad);
-	test_nonce(out, pn, nonce);
-	p = out + hdr_len;
-	p[0] = pn;
-	p[1] = pn >> 8;
-	p[2] = 0;
-	p[3] = 0x20; /* ExtIV, key ID 0 */
-	for (int i = 0; i < 4; i++)
-		p[4 + i] = pn >> (16 + 8 * i);
-	ccm_seal(tk, nonce, aad, aad_len, pt, pt_len, p + 8, p + 8 + pt_len);
-	return hdr_len + 8 + pt_len + 8;
+	rx_key_install(peer, direction, DOT11XDP_CIPHER_CCMP, tk, 16, engine, flags, pn_init);
 }
 
 /* ---- the vectors ------------------------------------------------------------------ */
@@ -372,7 +73,7 @@ struct vector {
 	size_t hdr_len;
 	__u8 plain[512];
 	size_t plain_len;
-	__u8 mpdu[FRAME_MAX];
+	__u8 mpdu[RX_FRAME_MAX];
 	size_t mpdu_len;
 	__u8 fcs[4];
 	bool has_fcs;
@@ -426,38 +127,6 @@ static void vector_load(const struct tv_file *tv, const char *title, const char 
 	memcpy(v->nonce, need_field(s, "CCM Nonce", 13)->data, 13);
 }
 
-/* radiotap (with FCS flag cleared) | header with Protected cleared | [pad] | plaintext. */
-static void expected_plain(const __u8 *rt, size_t rt_len, size_t rt_flags_off, const __u8 *mpdu,
-			   size_t hdr_len, size_t pad, const __u8 *plain, size_t plain_len,
-			   struct frame *out)
-{
-	static const __u8 zeros[4];
-
-	out->len = 0;
-	frame_put(out, rt, rt_len);
-	if (rt_flags_off)
-		out->bytes[rt_flags_off] &= ~0x10;
-	frame_put(out, mpdu, hdr_len);
-	out->bytes[rt_len + 1] &= ~0x40;
-	frame_put(out, zeros, pad);
-	frame_put(out, plain, plain_len);
-}
-
-static bool expect(const struct rx_result *r, int action, __u32 outcome, const char *what)
-{
-	bool ok = r->action == action && r->outcome == outcome;
-
-	if (!test_ok(ok, "%s: %s %s", what, action_name(action), outcome_name(outcome)))
-		printf("#   got %s %s\n", action_name(r->action), outcome_name(r->outcome));
-	return ok;
-}
-
-static bool expect_bytes(const struct rx_result *r, const void *want, size_t want_len,
-			 const char *what)
-{
-	return test_bytes_eq(r->frame, r->len, want, want_len, "%s: output bytes", what);
-}
-
 /* ---- tests ------------------------------------------------------------------------ */
 
 static void test_verifier(void)
@@ -465,7 +134,7 @@ static void test_verifier(void)
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info);
 
-	if (!test_ok(!bpf_obj_get_info_by_fd(prog_fd, &info, &len), "bpf_prog_info of xdp_decrypt"))
+	if (!test_ok(!bpf_obj_get_info_by_fd(rx.prog_fd, &info, &len), "bpf_prog_info of xdp_decrypt"))
 		return;
 	printf("# xdp_decrypt (report_outcome on): verified_insns %u, xlated %u bytes, jited %u bytes\n",
 	       info.verified_insns, info.xlated_prog_len, info.jited_prog_len);
@@ -477,19 +146,19 @@ static void test_verifier(void)
 static void test_oracle(const struct tv_file *tv, const struct vector *vs, int nv)
 {
 	const struct tv_section *gcmp = tv_find(tv, "M.11.1 GCMP test mpdu #2", 0);
-	__u8 aad[32], nonce[13], out[FRAME_MAX];
+	__u8 aad[32], nonce[13], out[RX_FRAME_MAX];
 
 	for (int i = 0; i < nv; i++) {
 		const struct vector *v = &vs[i];
 		size_t len;
 
-		len = test_aad(v->mpdu, false, aad);
+		len = oracle_aad(v->mpdu, false, aad);
 		test_bytes_eq(aad, len, v->aad, v->aad_len, "%s: test AAD builder matches the vector",
 			      v->name);
-		test_nonce(v->mpdu, v->pn, nonce);
+		oracle_ccmp_nonce(v->mpdu, v->pn, nonce);
 		test_bytes_eq(nonce, 13, v->nonce, 13, "%s: test nonce builder matches the vector",
 			      v->name);
-		len = ccmp_seal_mpdu(v->tk, v->hdr, v->plain, v->plain_len, v->pn, false, out);
+		len = oracle_seal_mpdu(DOT11XDP_CIPHER_CCMP, v->tk, v->hdr, v->plain, v->plain_len, v->pn, false, out);
 		test_bytes_eq(out, len, v->mpdu, v->mpdu_len,
 			      "%s: OpenSSL CCM sealing matches the vector's encrypted MPDU", v->name);
 	}
@@ -498,7 +167,7 @@ static void test_oracle(const struct tv_file *tv, const struct vector *vs, int n
 	/* A QoS data header with its AAD: the same AAD construction serves CCMP. */
 	const struct tv_field *h = need_field(gcmp, "802.11 Header", 26);
 	const struct tv_field *a = need_field(gcmp, "GCMP AAD", 24);
-	size_t len = test_aad(h->data, false, aad);
+	size_t len = oracle_aad(h->data, false, aad);
 
 	test_bytes_eq(aad, len, a->data, a->len, "QoS header (M.11.1 #2): test AAD builder matches");
 }
@@ -513,44 +182,44 @@ static void test_vector_decrypt(const struct vector *v, const __u8 *rt, size_t r
 	char what[160];
 
 	snprintf(what, sizeof(what), "%s, %s", v->name, variant);
-	keys_clear();
+	rx_keys_clear();
 	key_install(ta, DOT11XDP_DIR_INBOUND, v->tk, 0, 0);
 	frame_wrap(&in, rt, rt_len, v->mpdu, v->mpdu_len, with_fcs ? v->fcs : NULL);
 	expected_plain(rt, rt_len, with_fcs ? rt_flags_off : 0, v->mpdu, v->hdr_len, 0, v->plain,
 		       v->plain_len, &want);
 
-	peer_stats(ta, &before);
-	run(in.bytes, in.len, &r);
+	rx_peer_stats(ta, &before);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_PASS, DOT11XDP_RX_DECRYPTED, what);
 	expect_bytes(&r, want.bytes, want.len, what);
-	test_ok(counters_are(ta, DOT11XDP_DIR_INBOUND, 0, DOT11XDP_FROM_PEER, v->replay_index, v->pn),
+	test_ok(rx_counters_are(ta, DOT11XDP_DIR_INBOUND, 0, DOT11XDP_FROM_PEER, v->replay_index, v->pn),
 		"%s: counter rx[FROM_PEER].pn[%u] advanced to the PN, no other moved", what,
 		v->replay_index);
-	peer_stats(ta, &after);
+	rx_peer_stats(ta, &after);
 	test_ok(after.decrypted == before.decrypted + 1,
 		"%s: the transmitter's decrypted counter went up by one", what);
 
 	/* The same frame again is a replay: dropped, untouched, counter where it was. */
-	run(in.bytes, in.len, &r);
+	rx_run(in.bytes, in.len, &r);
 	snprintf(what, sizeof(what), "%s, %s, the same frame again", v->name, variant);
 	expect(&r, XDP_DROP, DOT11XDP_RX_REPLAY, what);
 	expect_bytes(&r, in.bytes, in.len, what);
-	test_ok(counters_are(ta, DOT11XDP_DIR_INBOUND, 0, DOT11XDP_FROM_PEER, v->replay_index, v->pn),
+	test_ok(rx_counters_are(ta, DOT11XDP_DIR_INBOUND, 0, DOT11XDP_FROM_PEER, v->replay_index, v->pn),
 		"%s: counter unchanged", what);
-	peer_stats(ta, &before);
+	rx_peer_stats(ta, &before);
 	test_ok(before.replay == after.replay + 1, "%s: the transmitter's replay counter went up",
 		what);
 
 	/* Bad FCS: never decrypted, counted as such, no counter moves. */
 	if (with_fcs) {
-		keys_clear();
+		rx_keys_clear();
 		key_install(ta, DOT11XDP_DIR_INBOUND, v->tk, 0, 0);
 		in.bytes[rt_flags_off] |= 0x40;
-		run(in.bytes, in.len, &r);
+		rx_run(in.bytes, in.len, &r);
 		snprintf(what, sizeof(what), "%s, %s, bad-FCS flag", v->name, variant);
 		expect(&r, XDP_DROP, DOT11XDP_RX_BAD_FCS, what);
 		expect_bytes(&r, in.bytes, in.len, what);
-		test_ok(counters_are(ta, DOT11XDP_DIR_INBOUND, 0, -1, 0, 0), "%s: no counter moved",
+		test_ok(rx_counters_are(ta, DOT11XDP_DIR_INBOUND, 0, -1, 0, 0), "%s: no counter moved",
 			what);
 	}
 }
@@ -561,18 +230,18 @@ static void test_initial_pn(const struct vector *v)
 	struct frame in;
 	struct rx_result r;
 
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), v->mpdu, v->mpdu_len, NULL);
-	keys_clear();
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), v->mpdu, v->mpdu_len, NULL);
+	rx_keys_clear();
 	key_install(ta, DOT11XDP_DIR_INBOUND, v->tk, 0, v->pn);
-	run(in.bytes, in.len, &r);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_DROP, DOT11XDP_RX_REPLAY, "PN equal to the key's initial PN");
-	test_ok(counters_are(ta, DOT11XDP_DIR_INBOUND, v->pn, -1, 0, 0),
+	test_ok(rx_counters_are(ta, DOT11XDP_DIR_INBOUND, v->pn, -1, 0, 0),
 		"initial PN: counters unchanged");
 	key_install(ta, DOT11XDP_DIR_INBOUND, v->tk, 0, v->pn + 1);
-	run(in.bytes, in.len, &r);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_DROP, DOT11XDP_RX_REPLAY, "PN below the key's initial PN");
 	key_install(ta, DOT11XDP_DIR_INBOUND, v->tk, 0, v->pn - 1);
-	run(in.bytes, in.len, &r);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_PASS, DOT11XDP_RX_DECRYPTED, "PN one above the key's initial PN");
 }
 
@@ -586,14 +255,14 @@ static void test_wrong_key(const struct vector *v)
 
 	memcpy(tk, v->tk, 16);
 	tk[15] ^= 0x01;
-	keys_clear();
+	rx_keys_clear();
 	key_install(ta, DOT11XDP_DIR_INBOUND, tk, 0, 0);
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), v->mpdu, v->mpdu_len, NULL);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), v->mpdu, v->mpdu_len, NULL);
 	snprintf(what, sizeof(what), "%s, wrong key", v->name);
-	run(in.bytes, in.len, &r);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_DROP, DOT11XDP_RX_MIC_FAILURE, what);
 	expect_bytes(&r, in.bytes, in.len, what);
-	test_ok(counters_are(ta, DOT11XDP_DIR_INBOUND, 0, -1, 0, 0), "%s: no counter moved", what);
+	test_ok(rx_counters_are(ta, DOT11XDP_DIR_INBOUND, 0, -1, 0, 0), "%s: no counter moved", what);
 }
 
 /* Which key a frame finds: TA inbound/both, else RA inbound/both, never outbound or a group RA. */
@@ -605,17 +274,17 @@ static void test_key_lookup(const struct vector *data, const struct vector *mgmt
 	__u8 back[64];
 	size_t back_len;
 
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), mgmt->mpdu, mgmt->mpdu_len, NULL);
-	frame_wrap(&in_data, rt_minimal, sizeof(rt_minimal), data->mpdu, data->mpdu_len, NULL);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), mgmt->mpdu, mgmt->mpdu_len, NULL);
+	frame_wrap(&in_data, rx_rt_minimal, sizeof(rx_rt_minimal), data->mpdu, data->mpdu_len, NULL);
 
-	keys_clear();
+	rx_keys_clear();
 	key_install(ta, DOT11XDP_DIR_BOTH, mgmt->tk, 0, 0);
-	run(in.bytes, in.len, &r);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_PASS, DOT11XDP_RX_DECRYPTED, "key of the TA, direction both");
 
-	keys_clear();
+	rx_keys_clear();
 	key_install(ta, DOT11XDP_DIR_OUTBOUND, mgmt->tk, 0, 0);
-	run(in.bytes, in.len, &r);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_PASS, DOT11XDP_RX_NO_KEY, "only an outbound key of the TA");
 	expect_bytes(&r, in.bytes, in.len, "no key: passed unchanged");
 
@@ -623,11 +292,11 @@ static void test_key_lookup(const struct vector *data, const struct vector *mgmt
 		char what[96];
 
 		snprintf(what, sizeof(what), "key of the RA only (direction %d)", dir);
-		keys_clear();
+		rx_keys_clear();
 		key_install(ra, dir, mgmt->tk, 0, 0);
-		run(in.bytes, in.len, &r);
+		rx_run(in.bytes, in.len, &r);
 		expect(&r, XDP_PASS, DOT11XDP_RX_DECRYPTED, what);
-		test_ok(counters_are(ra, dir, 0, DOT11XDP_TO_PEER, mgmt->replay_index, mgmt->pn),
+		test_ok(rx_counters_are(ra, dir, 0, DOT11XDP_TO_PEER, mgmt->replay_index, mgmt->pn),
 			"%s: the TO_PEER counter advanced, FROM_PEER untouched", what);
 	}
 
@@ -641,39 +310,41 @@ static void test_key_lookup(const struct vector *data, const struct vector *mgmt
 	memcpy(hdr, mgmt->hdr, mgmt->hdr_len);
 	memcpy(hdr + 4, mgmt->hdr + 10, 6);
 	memcpy(hdr + 10, mgmt->hdr + 4, 6);
-	back_len = ccmp_seal_mpdu(mgmt->tk, hdr, mgmt->plain, mgmt->plain_len, mgmt->pn, false, back);
+	back_len = oracle_seal_mpdu(DOT11XDP_CIPHER_CCMP, mgmt->tk, hdr, mgmt->plain, mgmt->plain_len, mgmt->pn, false, back);
 	struct frame in_back;
 
-	frame_wrap(&in_back, rt_minimal, sizeof(rt_minimal), back, back_len, NULL);
-	run(in_back.bytes, in_back.len, &r);
+	frame_wrap(&in_back, rx_rt_minimal, sizeof(rx_rt_minimal), back, back_len, NULL);
+	rx_run(in_back.bytes, in_back.len, &r);
 	expect(&r, XDP_PASS, DOT11XDP_RX_DECRYPTED, "same PN from the peer itself (other end)");
 	{
 		struct dot11xdp_key key;
 
-		key_read(ra, DOT11XDP_DIR_BOTH, &key);
+		rx_key_read(ra, DOT11XDP_DIR_BOTH, &key);
 		test_ok(key.rx[DOT11XDP_FROM_PEER].pn[16] == mgmt->pn &&
 				key.rx[DOT11XDP_TO_PEER].pn[16] == mgmt->pn,
 			"FROM_PEER and TO_PEER counters both at the PN");
 	}
-	run(in_back.bytes, in_back.len, &r);
+	rx_run(in_back.bytes, in_back.len, &r);
 	expect(&r, XDP_DROP, DOT11XDP_RX_REPLAY, "repeat from the peer");
-	run(in.bytes, in.len, &r);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_DROP, DOT11XDP_RX_REPLAY, "repeat to the peer");
 
 	/* M.6.4's A1 is a group address: no RA fallback to a key installed under it. */
-	keys_clear();
+	rx_keys_clear();
 	key_install(data->mpdu + 4, DOT11XDP_DIR_BOTH, data->tk, 0, 0);
-	run(in_data.bytes, in_data.len, &r);
+	rx_run(in_data.bytes, in_data.len, &r);
 	expect(&r, XDP_PASS, DOT11XDP_RX_NO_KEY, "group-addressed RA: no RA fallback");
 	expect_bytes(&r, in_data.bytes, in_data.len, "group RA: passed unchanged");
 
-	/* A key of another cipher is not used for CCMP. */
-	keys_clear();
-	key_install_cipher(data->mpdu + 10, DOT11XDP_DIR_INBOUND, data->tk, 0, 0,
-			   DOT11XDP_CIPHER_GCMP);
-	run(in_data.bytes, in_data.len, &r);
-	expect(&r, XDP_PASS, DOT11XDP_RX_UNSUPPORTED, "key of another cipher");
-	expect_bytes(&r, in_data.bytes, in_data.len, "unsupported cipher: passed unchanged");
+	/* A key whose cipher the program does not know (none): passed unchanged, unsupported. */
+	rx_keys_clear();
+	rx_key_install(data->mpdu + 10, DOT11XDP_DIR_INBOUND, DOT11XDP_CIPHER_NONE, data->tk, 16,
+		       engine, 0, 0);
+	rx_run(in_data.bytes, in_data.len, &r);
+	expect(&r, XDP_PASS, DOT11XDP_RX_UNSUPPORTED, "key of an unknown cipher");
+	expect_bytes(&r, in_data.bytes, in_data.len, "unknown cipher: passed unchanged");
+	test_ok(rx_counters_are(data->mpdu + 10, DOT11XDP_DIR_INBOUND, 0, -1, 0, 0),
+		"unknown cipher: no counter moved");
 }
 
 /* Radiotap and security headers that are wrong (v has a group RA, unicast an individual one). */
@@ -702,11 +373,11 @@ static void test_malformed(const struct vector *v, const struct vector *unicast)
 		  40 },
 	};
 
-	keys_clear();
+	rx_keys_clear();
 	key_install(ta, DOT11XDP_DIR_INBOUND, v->tk, 0, 0);
 	for (size_t i = 0; i < sizeof(rts) / sizeof(rts[0]); i++) {
 		frame_wrap(&in, rts[i].rt, rts[i].rt_len, v->mpdu, v->mpdu_len, NULL);
-		run(in.bytes, in.len, &r);
+		rx_run(in.bytes, in.len, &r);
 		expect(&r, XDP_DROP, DOT11XDP_RX_MALFORMED, rts[i].what);
 	}
 	/* Eight present words is the cap, and is accepted. */
@@ -716,7 +387,7 @@ static void test_malformed(const struct vector *v, const struct vector *unicast)
 		for (int w = 0; w < 8; w++)
 			rt8[4 + 4 * w + 3] = w < 7 ? 0x80 : 0;
 		frame_wrap(&in, rt8, sizeof(rt8), v->mpdu, v->mpdu_len, NULL);
-		run(in.bytes, in.len, &r);
+		rx_run(in.bytes, in.len, &r);
 		expect(&r, XDP_PASS, DOT11XDP_RX_DECRYPTED, "radiotap present chain of 8 words");
 	}
 
@@ -731,29 +402,29 @@ static void test_malformed(const struct vector *v, const struct vector *unicast)
 		{ "802.11 protocol version 1", 0, 0x01, DOT11XDP_RX_MALFORMED },
 	};
 	for (size_t i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
-		keys_clear();
+		rx_keys_clear();
 		key_install(ta, DOT11XDP_DIR_INBOUND, v->tk, 0, 0);
-		frame_wrap(&in, rt_minimal, sizeof(rt_minimal), v->mpdu, v->mpdu_len, NULL);
-		in.bytes[sizeof(rt_minimal) + secs[i].off] ^= secs[i].xor;
-		run(in.bytes, in.len, &r);
+		frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), v->mpdu, v->mpdu_len, NULL);
+		in.bytes[sizeof(rx_rt_minimal) + secs[i].off] ^= secs[i].xor;
+		rx_run(in.bytes, in.len, &r);
 		expect(&r, secs[i].outcome == DOT11XDP_RX_NO_KEY ? XDP_PASS : XDP_DROP, secs[i].outcome,
 		       secs[i].what);
 		expect_bytes(&r, in.bytes, in.len, secs[i].what);
-		test_ok(counters_are(ta, DOT11XDP_DIR_INBOUND, 0, -1, 0, 0), "%s: no counter moved",
+		test_ok(rx_counters_are(ta, DOT11XDP_DIR_INBOUND, 0, -1, 0, 0), "%s: no counter moved",
 			secs[i].what);
 	}
 
 	/* Too short for the CCMP header and the MIC. */
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), v->mpdu, v->hdr_len + 8 + 7, NULL);
-	run(in.bytes, in.len, &r);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), v->mpdu, v->hdr_len + 8 + 7, NULL);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_DROP, DOT11XDP_RX_MALFORMED, "body shorter than the MIC");
 
 	/* Key ID 1 on a frame to an individual address: not what a key-mapping key uses. */
-	keys_clear();
+	rx_keys_clear();
 	key_install(unicast->mpdu + 10, DOT11XDP_DIR_INBOUND, unicast->tk, 0, 0);
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), unicast->mpdu, unicast->mpdu_len, NULL);
-	in.bytes[sizeof(rt_minimal) + unicast->hdr_len + 3] |= 0x40;
-	run(in.bytes, in.len, &r);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), unicast->mpdu, unicast->mpdu_len, NULL);
+	in.bytes[sizeof(rx_rt_minimal) + unicast->hdr_len + 3] |= 0x40;
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_DROP, DOT11XDP_RX_MALFORMED, "key ID 1 on a frame to an individual address");
 	expect_bytes(&r, in.bytes, in.len, "key ID 1 on a frame to an individual address");
 }
@@ -785,14 +456,14 @@ static void test_unprotected(void)
 	struct rx_result r;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		frame_wrap(&in, rt_minimal, sizeof(rt_minimal), cases[i].mpdu, cases[i].len, NULL);
-		run(in.bytes, in.len, &r);
+		frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), cases[i].mpdu, cases[i].len, NULL);
+		rx_run(in.bytes, in.len, &r);
 		expect(&r, XDP_PASS, DOT11XDP_RX_UNPROTECTED, cases[i].what);
 		expect_bytes(&r, in.bytes, in.len, cases[i].what);
 	}
 	/* An unprotected data frame whose header is cut short is malformed. */
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), data, 22, NULL);
-	run(in.bytes, in.len, &r);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), data, 22, NULL);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_DROP, DOT11XDP_RX_MALFORMED, "data frame shorter than its header");
 }
 
@@ -808,7 +479,7 @@ static void test_qos_variants(const struct tv_file *tv)
 	static const __u8 tk[16] = { 0x0f, 0x1e, 0x2d, 0x3c, 0x4b, 0x5a, 0x69, 0x78,
 				     0x87, 0x96, 0xa5, 0xb4, 0xc3, 0xd2, 0xe1, 0xf0 };
 	static const __u8 rt_pad[] = { 0x00, 0x00, 0x09, 0x00, 0x02, 0x00, 0x00, 0x00, 0x20 };
-	__u8 hdr[40], mpdu[FRAME_MAX];
+	__u8 hdr[40], mpdu[RX_FRAME_MAX];
 	struct frame in, want;
 	struct rx_result r;
 	size_t len, hl;
@@ -817,32 +488,32 @@ static void test_qos_variants(const struct tv_file *tv)
 	/* 1. QoS data, TID 3. */
 	memcpy(hdr, h->data, 26);
 	ta = hdr + 10;
-	len = ccmp_seal_mpdu(tk, hdr, pt->data, pt->len, 0x1234, false, mpdu);
-	keys_clear();
+	len = oracle_seal_mpdu(DOT11XDP_CIPHER_CCMP, tk, hdr, pt->data, pt->len, 0x1234, false, mpdu);
+	rx_keys_clear();
 	key_install(ta, DOT11XDP_DIR_INBOUND, tk, 0, 0);
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), mpdu, len, NULL);
-	expected_plain(rt_minimal, sizeof(rt_minimal), 0, mpdu, 26, 0, pt->data, pt->len, &want);
-	run(in.bytes, in.len, &r);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), mpdu, len, NULL);
+	expected_plain(rx_rt_minimal, sizeof(rx_rt_minimal), 0, mpdu, 26, 0, pt->data, pt->len, &want);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_PASS, DOT11XDP_RX_DECRYPTED, "QoS data, TID 3");
 	expect_bytes(&r, want.bytes, want.len, "QoS data, TID 3");
-	test_ok(counters_are(ta, DOT11XDP_DIR_INBOUND, 0, DOT11XDP_FROM_PEER, 3, 0x1234),
+	test_ok(rx_counters_are(ta, DOT11XDP_DIR_INBOUND, 0, DOT11XDP_FROM_PEER, 3, 0x1234),
 		"QoS data, TID 3: counter index 3 advanced");
 	/* Another TID has its own counter: a lower PN on TID 5 is fresh. */
 	hdr[24] = 0x05;
-	len = ccmp_seal_mpdu(tk, hdr, pt->data, pt->len, 0x1000, false, mpdu);
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), mpdu, len, NULL);
-	run(in.bytes, in.len, &r);
+	len = oracle_seal_mpdu(DOT11XDP_CIPHER_CCMP, tk, hdr, pt->data, pt->len, 0x1000, false, mpdu);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), mpdu, len, NULL);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_PASS, DOT11XDP_RX_DECRYPTED, "QoS data, TID 5, lower PN than TID 3's");
 	hdr[24] = 0x03;
-	len = ccmp_seal_mpdu(tk, hdr, pt->data, pt->len, 0x1000, false, mpdu);
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), mpdu, len, NULL);
-	run(in.bytes, in.len, &r);
+	len = oracle_seal_mpdu(DOT11XDP_CIPHER_CCMP, tk, hdr, pt->data, pt->len, 0x1000, false, mpdu);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), mpdu, len, NULL);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_DROP, DOT11XDP_RX_REPLAY, "QoS data, TID 3, PN below TID 3's counter");
 
 	/* 2. Radiotap DATAPAD: two pad bytes between the 26-byte header and the CCMP header. */
-	keys_clear();
+	rx_keys_clear();
 	key_install(ta, DOT11XDP_DIR_INBOUND, tk, 0, 0);
-	len = ccmp_seal_mpdu(tk, hdr, pt->data, pt->len, 0x2000, false, mpdu);
+	len = oracle_seal_mpdu(DOT11XDP_CIPHER_CCMP, tk, hdr, pt->data, pt->len, 0x2000, false, mpdu);
 	in.len = 0;
 	frame_put(&in, rt_pad, sizeof(rt_pad));
 	frame_put(&in, mpdu, 26);
@@ -854,7 +525,7 @@ static void test_qos_variants(const struct tv_file *tv)
 	want.bytes[sizeof(rt_pad) + 1] &= ~0x40;
 	frame_put(&want, "\xa5\xa5", 2);
 	frame_put(&want, pt->data, pt->len);
-	run(in.bytes, in.len, &r);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_PASS, DOT11XDP_RX_DECRYPTED, "QoS data behind radiotap DATAPAD");
 	expect_bytes(&r, want.bytes, want.len, "QoS data behind radiotap DATAPAD");
 
@@ -866,52 +537,52 @@ static void test_qos_variants(const struct tv_file *tv)
 	hl = mpdu_hdr_len(a4_hdr);
 	if (hl != 36)
 		test_fatal("A4+QoS+HTC header length %zu", hl);
-	keys_clear();
+	rx_keys_clear();
 	key_install(a4_hdr + 10, DOT11XDP_DIR_INBOUND, tk, 0, 0);
-	len = ccmp_seal_mpdu(tk, a4_hdr, pt->data, pt->len, 0xabcdef012345ull, false, mpdu);
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), mpdu, len, NULL);
-	expected_plain(rt_minimal, sizeof(rt_minimal), 0, mpdu, 36, 0, pt->data, pt->len, &want);
-	run(in.bytes, in.len, &r);
+	len = oracle_seal_mpdu(DOT11XDP_CIPHER_CCMP, tk, a4_hdr, pt->data, pt->len, 0xabcdef012345ull, false, mpdu);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), mpdu, len, NULL);
+	expected_plain(rx_rt_minimal, sizeof(rx_rt_minimal), 0, mpdu, 36, 0, pt->data, pt->len, &want);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_PASS, DOT11XDP_RX_DECRYPTED, "four-address QoS data with HT Control");
 	expect_bytes(&r, want.bytes, want.len, "four-address QoS data with HT Control");
-	test_ok(counters_are(a4_hdr + 10, DOT11XDP_DIR_INBOUND, 0, DOT11XDP_FROM_PEER, 6,
+	test_ok(rx_counters_are(a4_hdr + 10, DOT11XDP_DIR_INBOUND, 0, DOT11XDP_FROM_PEER, 6,
 			     0xabcdef012345ull),
 		"four-address QoS data: counter index 6 holds the 48-bit PN");
 
 	/* 4. SPP A-MSDU: QoS Control bit 7 is in the AAD only under an SPP key. */
 	memcpy(hdr, h->data, 26);
 	hdr[24] = 0x83; /* TID 3, A-MSDU present */
-	len = ccmp_seal_mpdu(tk, hdr, pt->data, pt->len, 0x10, false, mpdu);
-	keys_clear();
+	len = oracle_seal_mpdu(DOT11XDP_CIPHER_CCMP, tk, hdr, pt->data, pt->len, 0x10, false, mpdu);
+	rx_keys_clear();
 	key_install(ta, DOT11XDP_DIR_INBOUND, tk, 0, 0);
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), mpdu, len, NULL);
-	run(in.bytes, in.len, &r);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), mpdu, len, NULL);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_PASS, DOT11XDP_RX_DECRYPTED, "A-MSDU bit set, non-SPP key");
-	keys_clear();
+	rx_keys_clear();
 	key_install(ta, DOT11XDP_DIR_INBOUND, tk, 0, 0);
-	in.bytes[sizeof(rt_minimal) + 24] ^= 0x80;
-	run(in.bytes, in.len, &r);
+	in.bytes[sizeof(rx_rt_minimal) + 24] ^= 0x80;
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_PASS, DOT11XDP_RX_DECRYPTED, "A-MSDU bit flipped, non-SPP key (not covered)");
-	keys_clear();
+	rx_keys_clear();
 	key_install(ta, DOT11XDP_DIR_INBOUND, tk, DOT11XDP_KEY_SPP_AMSDU, 0);
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), mpdu, len, NULL);
-	run(in.bytes, in.len, &r);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), mpdu, len, NULL);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_DROP, DOT11XDP_RX_MIC_FAILURE, "non-SPP frame under an SPP key");
-	len = ccmp_seal_mpdu(tk, hdr, pt->data, pt->len, 0x10, true, mpdu);
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), mpdu, len, NULL);
-	run(in.bytes, in.len, &r);
+	len = oracle_seal_mpdu(DOT11XDP_CIPHER_CCMP, tk, hdr, pt->data, pt->len, 0x10, true, mpdu);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), mpdu, len, NULL);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_PASS, DOT11XDP_RX_DECRYPTED, "SPP frame under an SPP key");
-	keys_clear();
+	rx_keys_clear();
 	key_install(ta, DOT11XDP_DIR_INBOUND, tk, DOT11XDP_KEY_SPP_AMSDU, 0);
-	in.bytes[sizeof(rt_minimal) + 24] ^= 0x80;
-	run(in.bytes, in.len, &r);
+	in.bytes[sizeof(rx_rt_minimal) + 24] ^= 0x80;
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_DROP, DOT11XDP_RX_MIC_FAILURE, "A-MSDU bit flipped under an SPP key");
 }
 
 /* Bodies up to the work buffer decrypt; a longer one (a large A-MSDU) passes untouched. */
 static void test_sizes(const struct vector *v)
 {
-	static __u8 plain[DOT11XDP_BODY_MAX_TEST], mpdu[FRAME_MAX];
+	static __u8 plain[RX_BODY_MAX], mpdu[RX_FRAME_MAX];
 	const __u8 *ta = v->mpdu + 10;
 	struct frame in, want;
 	struct rx_result r;
@@ -920,29 +591,29 @@ static void test_sizes(const struct vector *v)
 	for (size_t i = 0; i < sizeof(plain); i++)
 		plain[i] = i * 7;
 	/* Ciphertext + MIC = 2336 bytes: exactly the work buffer (the CCMP header stays out). */
-	len = ccmp_seal_mpdu(v->tk, v->hdr, plain, DOT11XDP_BODY_MAX_TEST - 8, 9, false, mpdu);
-	keys_clear();
+	len = oracle_seal_mpdu(DOT11XDP_CIPHER_CCMP, v->tk, v->hdr, plain, RX_BODY_MAX - 8, 9, false, mpdu);
+	rx_keys_clear();
 	key_install(ta, DOT11XDP_DIR_INBOUND, v->tk, 0, 0);
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), mpdu, len, NULL);
-	expected_plain(rt_minimal, sizeof(rt_minimal), 0, mpdu, v->hdr_len, 0, plain,
-		       DOT11XDP_BODY_MAX_TEST - 8, &want);
-	run(in.bytes, in.len, &r);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), mpdu, len, NULL);
+	expected_plain(rx_rt_minimal, sizeof(rx_rt_minimal), 0, mpdu, v->hdr_len, 0, plain,
+		       RX_BODY_MAX - 8, &want);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_PASS, DOT11XDP_RX_DECRYPTED, "ciphertext + MIC filling the work buffer");
 	expect_bytes(&r, want.bytes, want.len, "ciphertext + MIC filling the work buffer");
 
-	len = ccmp_seal_mpdu(v->tk, v->hdr, plain, DOT11XDP_BODY_MAX_TEST - 8 + 1, 10, false, mpdu);
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), mpdu, len, NULL);
-	run(in.bytes, in.len, &r);
+	len = oracle_seal_mpdu(DOT11XDP_CIPHER_CCMP, v->tk, v->hdr, plain, RX_BODY_MAX - 8 + 1, 10, false, mpdu);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), mpdu, len, NULL);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_PASS, DOT11XDP_RX_UNSUPPORTED, "ciphertext + MIC one byte over the work buffer");
 	expect_bytes(&r, in.bytes, in.len, "body over the work buffer: passed unchanged");
-	test_ok(counters_are(ta, DOT11XDP_DIR_INBOUND, 0, DOT11XDP_FROM_PEER, v->replay_index, 9),
+	test_ok(rx_counters_are(ta, DOT11XDP_DIR_INBOUND, 0, DOT11XDP_FROM_PEER, v->replay_index, 9),
 		"body over the work buffer: counter unmoved");
 
 	/* An empty payload (MIC only) decrypts to the bare header. */
-	len = ccmp_seal_mpdu(v->tk, v->hdr, plain, 0, 11, false, mpdu);
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), mpdu, len, NULL);
-	expected_plain(rt_minimal, sizeof(rt_minimal), 0, mpdu, v->hdr_len, 0, plain, 0, &want);
-	run(in.bytes, in.len, &r);
+	len = oracle_seal_mpdu(DOT11XDP_CIPHER_CCMP, v->tk, v->hdr, plain, 0, 11, false, mpdu);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), mpdu, len, NULL);
+	expected_plain(rx_rt_minimal, sizeof(rx_rt_minimal), 0, mpdu, v->hdr_len, 0, plain, 0, &want);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_PASS, DOT11XDP_RX_DECRYPTED, "empty payload");
 	expect_bytes(&r, want.bytes, want.len, "empty payload");
 }
@@ -957,55 +628,21 @@ static void test_truncations(const struct vector *v, const __u8 *rt, size_t rt_l
 	struct rx_result r;
 
 	frame_wrap(&in, rt, rt_len, v->mpdu, v->mpdu_len, with_fcs ? v->fcs : NULL);
-	keys_clear();
+	rx_keys_clear();
 	key_install(ta, DOT11XDP_DIR_INBOUND, v->tk, 0, 0);
-	for (size_t len = in.len - 1; len >= TEST_RUN_MIN; len--) {
-		run(in.bytes, len, &r);
+	for (size_t len = in.len - 1; len >= RX_TEST_RUN_MIN; len--) {
+		rx_run(in.bytes, len, &r);
 		runs++;
 		if (r.outcome == DOT11XDP_RX_DECRYPTED || r.len != len || memcmp(r.frame, in.bytes, len) ||
-		    !counters_are(ta, DOT11XDP_DIR_INBOUND, 0, -1, 0, 0)) {
+		    !rx_counters_are(ta, DOT11XDP_DIR_INBOUND, 0, -1, 0, 0)) {
 			if (bad++ < 5)
-				printf("#   cut to %zu bytes: %s %s\n", len, action_name(r.action),
-				       outcome_name(r.outcome));
+				printf("#   cut to %zu bytes: %s %s\n", len, rx_action_name(r.action),
+				       rx_outcome_name(r.outcome));
 		}
 	}
 	test_ok(!bad && runs > 0,
 		"%s, %s: all %d truncations undecrypted, unchanged, counters unmoved", v->name,
 		variant, runs);
-}
-
-/*
- * Bits of an MPDU that CCMP does not protect: Duration; Retry, PwrMgt, MoreData; data
- * subtype bits 4-6; the sequence number; QoS Control but the TID (and the A-MSDU bit under
- * SPP); HT Control; the CCMP reserved octet and the reserved bits of its key ID octet;
- * the FCS.
- */
-static bool bit_uncovered(const __u8 *mpdu, size_t hdr_len, size_t mpdu_len, size_t off, int bit)
-{
-	bool data = (mpdu[0] & 0x0c) == 0x08, qos = data && (mpdu[0] & 0x80);
-	bool a4 = data && (mpdu[1] & 3) == 3;
-	size_t qos_off = a4 ? 30 : 24;
-	__u8 mask = 1u << bit;
-
-	if (off >= mpdu_len)
-		return true; /* FCS */
-	if (off == 0)
-		return data && (mask & 0x70);
-	if (off == 1)
-		return mask & 0x38;
-	if (off == 2 || off == 3 || off == 23)
-		return true;
-	if (off == 22)
-		return mask & 0xf0;
-	if (qos && off == qos_off)
-		return mask & 0xf0;
-	if (qos && off == qos_off + 1)
-		return true;
-	if (off >= qos_off + (qos ? 2 : 0) && off < hdr_len)
-		return true; /* HT Control */
-	if (off == hdr_len + 3)
-		return mask & 0x1f; /* reserved bits of the key ID octet */
-	return off == hdr_len + 2; /* CCMP reserved octet */
 }
 
 static void test_bit_flips(const struct vector *v, const __u8 *rt, size_t rt_len,
@@ -1024,18 +661,18 @@ static void test_bit_flips(const struct vector *v, const __u8 *rt, size_t rt_len
 
 			flipped = in;
 			flipped.bytes[off] ^= 1u << bit;
-			keys_clear();
+			rx_keys_clear();
 			key_install(ta, DOT11XDP_DIR_INBOUND, v->tk, 0, 0);
-			run(flipped.bytes, flipped.len, &r);
+			rx_run(flipped.bytes, flipped.len, &r);
 			runs++;
-			uncovered = !in_rt && bit_uncovered(v->mpdu, v->hdr_len, v->mpdu_len, off - rt_len, bit);
+			uncovered = !in_rt && aead_bit_uncovered(v->mpdu, v->hdr_len, v->mpdu_len, off - rt_len, bit);
 			/* The plaintext this flipped frame would decrypt to. */
 			expected_plain(flipped.bytes, rt_len, with_fcs ? rt_flags_off : 0,
 				       flipped.bytes + rt_len, v->hdr_len, 0, v->plain, v->plain_len,
 				       &want);
 			if (r.outcome == DOT11XDP_RX_DECRYPTED) {
 				decrypted++;
-				counters_ok = counters_are(ta, DOT11XDP_DIR_INBOUND, 0, DOT11XDP_FROM_PEER,
+				counters_ok = rx_counters_are(ta, DOT11XDP_DIR_INBOUND, 0, DOT11XDP_FROM_PEER,
 							   v->replay_index, v->pn);
 				/* A radiotap flip may legitimately decrypt (radiotap is not part of the
 				 * MPDU); the 802.11 part must then be exactly the plaintext. */
@@ -1050,12 +687,12 @@ static void test_bit_flips(const struct vector *v, const __u8 *rt, size_t rt_len
 						       bytes_ok ? "right" : "wrong");
 				}
 			} else {
-				counters_ok = counters_are(ta, DOT11XDP_DIR_INBOUND, 0, -1, 0, 0);
+				counters_ok = rx_counters_are(ta, DOT11XDP_DIR_INBOUND, 0, -1, 0, 0);
 				if (uncovered || !counters_ok || r.len != flipped.len ||
 				    memcmp(r.frame, flipped.bytes, flipped.len)) {
 					if (bad++ < 8)
 						printf("#   byte %zu bit %d: %s %s (%s)\n", off, bit,
-						       action_name(r.action), outcome_name(r.outcome),
+						       rx_action_name(r.action), rx_outcome_name(r.outcome),
 						       uncovered ? "should decrypt" : "changed");
 				}
 			}
@@ -1078,7 +715,7 @@ struct race_arg {
 static void *race_thread(void *p)
 {
 	struct race_arg *a = p;
-	__u8 out[FRAME_MAX + sizeof(struct dot11xdp_frame_meta)];
+	__u8 out[RX_FRAME_MAX + sizeof(struct dot11xdp_frame_meta)];
 	cpu_set_t set;
 
 	CPU_ZERO(&set);
@@ -1092,7 +729,7 @@ static void *race_thread(void *p)
 		struct dot11xdp_frame_meta meta = { .outcome = DOT11XDP_RX_OUTCOMES };
 
 		pthread_barrier_wait(a->start);
-		if (!bpf_prog_test_run_opts(prog_fd, &opts) && opts.data_size_out >= sizeof(meta))
+		if (!bpf_prog_test_run_opts(rx.prog_fd, &opts) && opts.data_size_out >= sizeof(meta))
 			memcpy(&meta, out, sizeof(meta));
 		a->outcomes[i] = meta.outcome;
 		pthread_barrier_wait(a->done);
@@ -1110,11 +747,11 @@ static void test_replay_race(const struct vector *v)
 	struct frame in;
 	int bad = 0, races = 0;
 
-	if (ncpus < 2 || libbpf_num_possible_cpus() < 2) {
+	if (rx.ncpus < 2 || libbpf_num_possible_cpus() < 2) {
 		test_ok(false, "replay race: needs two CPUs");
 		return;
 	}
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), v->mpdu, v->mpdu_len, NULL);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), v->mpdu, v->mpdu_len, NULL);
 	pthread_barrier_init(&start, NULL, 3);
 	pthread_barrier_init(&done, NULL, 3);
 	for (int t = 0; t < 2; t++) {
@@ -1124,7 +761,7 @@ static void test_replay_race(const struct vector *v)
 			test_fatal("pthread_create: %s", strerror(errno));
 	}
 	for (int i = 0; i < ROUNDS; i++) {
-		keys_clear();
+		rx_keys_clear();
 		key_install(v->mpdu + 10, DOT11XDP_DIR_INBOUND, v->tk, 0, 0);
 		pthread_barrier_wait(&start);
 		pthread_barrier_wait(&done);
@@ -1141,12 +778,12 @@ static void test_replay_race(const struct vector *v)
 
 		for (int t = 0; t < 2; t++)
 			if (outcomes[t][i] < DOT11XDP_RX_OUTCOMES)
-				tally[outcomes[t][i]]++;
+				rx.tally[outcomes[t][i]]++;
 		if (!((a == DOT11XDP_RX_DECRYPTED && b == DOT11XDP_RX_REPLAY) ||
 		      (a == DOT11XDP_RX_REPLAY && b == DOT11XDP_RX_DECRYPTED))) {
 			if (bad++ < 5)
-				printf("#   round %d: CPU 0 %s, CPU 1 %s\n", i, outcome_name(a),
-				       outcome_name(b));
+				printf("#   round %d: CPU 0 %s, CPU 1 %s\n", i, rx_outcome_name(a),
+				       rx_outcome_name(b));
 		}
 		races += a == DOT11XDP_RX_REPLAY ? 0 : 1; /* CPU 1 lost this round */
 	}
@@ -1190,23 +827,23 @@ static void test_ether(const struct vector *m64, const struct vector *m92)
 	static const __u8 tk[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 	static const __u8 rfc1042[6] = { 0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00 };
 	static const __u8 tunnel[6] = { 0xaa, 0xaa, 0x03, 0x00, 0x00, 0xf8 };
-	__u8 hdr[40], body[64], mpdu[FRAME_MAX], eth[FRAME_MAX];
+	__u8 hdr[40], body[64], mpdu[RX_FRAME_MAX], eth[RX_FRAME_MAX];
 	struct frame in;
 	struct rx_result r;
 	size_t len, hl;
 
-	set_output(DOT11XDP_OUTPUT_ETHER);
+	rx_set_output(DOT11XDP_OUTPUT_ETHER);
 
 	/* M.6.4: its body is no LLC/SNAP, so it becomes DA | SA | length | body. */
-	keys_clear();
+	rx_keys_clear();
 	key_install(m64->mpdu + 10, DOT11XDP_DIR_INBOUND, m64->tk, 0, 0);
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), m64->mpdu, m64->mpdu_len, NULL);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), m64->mpdu, m64->mpdu_len, NULL);
 	memcpy(eth, m64->mpdu + 4, 6);
 	memcpy(eth + 6, m64->mpdu + 10, 6);
 	eth[12] = 0;
 	eth[13] = m64->plain_len;
 	memcpy(eth + 14, m64->plain, m64->plain_len);
-	run(in.bytes, in.len, &r);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_PASS, DOT11XDP_RX_DECRYPTED, "Ethernet: M.6.4 (no LLC/SNAP)");
 	expect_bytes(&r, eth, 14 + m64->plain_len, "Ethernet: M.6.4 as an 802.3 length frame");
 
@@ -1238,17 +875,17 @@ static void test_ether(const struct vector *m64, const struct vector *m92)
 		body[7] = 0x06;
 		for (int b = 8; b < 36; b++)
 			body[b] = 0x40 + b;
-		keys_clear();
+		rx_keys_clear();
 		key_install(cases[i].a2, DOT11XDP_DIR_INBOUND, tk, 0, 0);
-		len = ccmp_seal_mpdu(tk, hdr, body, 36, 100 + i, false, mpdu);
+		len = oracle_seal_mpdu(DOT11XDP_CIPHER_CCMP, tk, hdr, body, 36, 100 + i, false, mpdu);
 		if (cases[i].fcs)
-			frame_wrap(&in, rt_fcs, sizeof(rt_fcs), mpdu, len, (const __u8 *)"\x11\x22\x33\x44");
+			frame_wrap(&in, rx_rt_fcs, sizeof(rx_rt_fcs), mpdu, len, (const __u8 *)"\x11\x22\x33\x44");
 		else
-			frame_wrap(&in, rt_minimal, sizeof(rt_minimal), mpdu, len, NULL);
+			frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), mpdu, len, NULL);
 		memcpy(eth, cases[i].da, 6);
 		memcpy(eth + 6, cases[i].sa, 6);
 		memcpy(eth + 12, body + 6, 36 - 6);
-		run(in.bytes, in.len, &r);
+		rx_run(in.bytes, in.len, &r);
 		expect(&r, XDP_PASS, DOT11XDP_RX_DECRYPTED, what);
 		expect_bytes(&r, eth, 12 + 30, what);
 		(void)hl;
@@ -1262,29 +899,29 @@ static void test_ether(const struct vector *m64, const struct vector *m92)
 	memcpy(mpdu, hdr, hl + 8);
 	memcpy(mpdu + hl + 8, "\x01\x03\x00\x05\x02\x00\x00\x00\x00", 9);
 	len = hl + 8 + 9;
-	frame_wrap(&in, rt_fcs, sizeof(rt_fcs), mpdu, len, (const __u8 *)"\x55\x66\x77\x88");
+	frame_wrap(&in, rx_rt_fcs, sizeof(rx_rt_fcs), mpdu, len, (const __u8 *)"\x55\x66\x77\x88");
 	memcpy(eth, sta, 6);
 	memcpy(eth + 6, host, 6);
 	memcpy(eth + 12, mpdu + hl + 6, 2 + 9);
-	run(in.bytes, in.len, &r);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_PASS, DOT11XDP_RX_UNPROTECTED, "Ethernet: unprotected EAPOL");
 	expect_bytes(&r, eth, 12 + 2 + 9, "Ethernet: unprotected EAPOL");
 
 	mpdu[hl] = 0x42; /* not LLC/SNAP */
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), mpdu, len, NULL);
-	run(in.bytes, in.len, &r);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), mpdu, len, NULL);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_DROP, DOT11XDP_RX_UNPROTECTED, "Ethernet: unprotected body without LLC/SNAP");
 
 	hl = data_hdr(hdr, 0x48, 0x01, ap, sta, ap, NULL, 0); /* Null function */
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), hdr, hl, NULL);
-	run(in.bytes, in.len, &r);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), hdr, hl, NULL);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_DROP, DOT11XDP_RX_UNPROTECTED, "Ethernet: Null frame (no body)");
 
 	/* Decrypted but not one whole MSDU, or not data: counted, not delivered. */
-	keys_clear();
+	rx_keys_clear();
 	key_install(m92->mpdu + 10, DOT11XDP_DIR_INBOUND, m92->tk, 0, 0);
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), m92->mpdu, m92->mpdu_len, NULL);
-	run(in.bytes, in.len, &r);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), m92->mpdu, m92->mpdu_len, NULL);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_DROP, DOT11XDP_RX_DECRYPTED, "Ethernet: decrypted management frame");
 
 	memcpy(body, rfc1042, 6);
@@ -1304,20 +941,20 @@ static void test_ether(const struct vector *m64, const struct vector *m92)
 		snprintf(what, sizeof(what), "Ethernet: decrypted %s", partial[i].what);
 		hl = data_hdr(hdr, partial[i].fc0, partial[i].fc1, ap, sta, host, NULL, partial[i].qos0);
 		hdr[22] = partial[i].seq0;
-		keys_clear();
+		rx_keys_clear();
 		key_install(sta, DOT11XDP_DIR_INBOUND, tk, 0, 0);
-		len = ccmp_seal_mpdu(tk, hdr, body, 30, 7, false, mpdu);
-		frame_wrap(&in, rt_minimal, sizeof(rt_minimal), mpdu, len, NULL);
-		run(in.bytes, in.len, &r);
+		len = oracle_seal_mpdu(DOT11XDP_CIPHER_CCMP, tk, hdr, body, 30, 7, false, mpdu);
+		frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), mpdu, len, NULL);
+		rx_run(in.bytes, in.len, &r);
 		expect(&r, XDP_DROP, DOT11XDP_RX_DECRYPTED, what);
 	}
 
-	keys_clear();
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), mpdu, len, NULL);
-	run(in.bytes, in.len, &r);
+	rx_keys_clear();
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), mpdu, len, NULL);
+	rx_run(in.bytes, in.len, &r);
 	expect(&r, XDP_DROP, DOT11XDP_RX_NO_KEY, "Ethernet: no key");
 
-	set_output(DOT11XDP_OUTPUT_PASS);
+	rx_set_output(DOT11XDP_OUTPUT_PASS);
 }
 
 /* ---- a real capture against airdecap-ng ------------------------------------------- */
@@ -1444,11 +1081,11 @@ static void test_capture_vs_airdecap(void)
 	if (err || ref.linktype != 1)
 		test_fatal("reading airdecap-ng's output: %d (link type %u)", err, ref.linktype);
 
-	set_output(DOT11XDP_OUTPUT_ETHER);
-	keys_clear();
+	rx_set_output(DOT11XDP_OUTPUT_ETHER);
+	rx_keys_clear();
 	for (size_t i = 0; i < cap.n; i++) {
-		frame_wrap(&in, rt_minimal, sizeof(rt_minimal), cap.data[i], cap.len[i], NULL);
-		run(in.bytes, in.len, &r);
+		frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), cap.data[i], cap.len[i], NULL);
+		rx_run(in.bytes, in.len, &r);
 		outcomes[r.outcome < DOT11XDP_RX_OUTCOMES ? r.outcome : 0]++;
 		if (is_handshake_msg4(cap.data[i], cap.len[i]) && handshakes < 3)
 			key_install(ap, DOT11XDP_DIR_BOTH, tk[handshakes++], 0, 0);
@@ -1464,7 +1101,7 @@ static void test_capture_vs_airdecap(void)
 	       "airdecap-ng %zu, %zu of those matched byte for byte in order\n#  outcomes:",
 	       cap.n, handshakes, delivered, ref.n, matched);
 	for (int o = 0; o < DOT11XDP_RX_OUTCOMES; o++)
-		printf(" %s %zu", outcome_name(o), outcomes[o]);
+		printf(" %s %zu", rx_outcome_name(o), outcomes[o]);
 	printf("\n");
 	test_ok(handshakes == 3, "three 4-way handshakes seen, three TKs installed");
 	test_ok(ref.n > 0 && matched == ref.n,
@@ -1473,7 +1110,7 @@ static void test_capture_vs_airdecap(void)
 	test_ok(delivered == matched, "no frame delivered that airdecap-ng does not decrypt");
 	test_ok(outcomes[DOT11XDP_RX_MIC_FAILURE] == 0 && outcomes[DOT11XDP_RX_MALFORMED] == 0,
 		"no MIC failure or malformed frame in the capture");
-	set_output(DOT11XDP_OUTPUT_PASS);
+	rx_set_output(DOT11XDP_OUTPUT_PASS);
 	pcap_free(&cap);
 	pcap_free(&ref);
 }
@@ -1484,7 +1121,7 @@ static void test_stats(const struct vector *v)
 	static const __u8 ta[6] = { 0x02, 0x5a, 0x5a, 0x00, 0x00, 0x01 };
 	__u64 want[DOT11XDP_RX_OUTCOMES] = {};
 	struct dot11xdp_rx_stats global, peer;
-	__u8 hdr[40], mpdu[FRAME_MAX];
+	__u8 hdr[40], mpdu[RX_FRAME_MAX];
 	struct frame in;
 	struct rx_result r;
 	bool ok = true;
@@ -1493,43 +1130,43 @@ static void test_stats(const struct vector *v)
 	/* A transmitter of our own: decrypted x2, then a replay, a MIC failure, no key. */
 	memcpy(hdr, v->hdr, v->hdr_len);
 	memcpy(hdr + 10, ta, 6);
-	keys_clear();
+	rx_keys_clear();
 	key_install(ta, DOT11XDP_DIR_INBOUND, v->tk, 0, 0);
 	for (__u64 pn = 5; pn <= 6; pn++) {
-		len = ccmp_seal_mpdu(v->tk, hdr, v->plain, v->plain_len, pn, false, mpdu);
-		frame_wrap(&in, rt_minimal, sizeof(rt_minimal), mpdu, len, NULL);
-		run(in.bytes, in.len, &r);
+		len = oracle_seal_mpdu(DOT11XDP_CIPHER_CCMP, v->tk, hdr, v->plain, v->plain_len, pn, false, mpdu);
+		frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), mpdu, len, NULL);
+		rx_run(in.bytes, in.len, &r);
 		want[r.outcome]++;
 	}
-	run(in.bytes, in.len, &r);
+	rx_run(in.bytes, in.len, &r);
 	want[r.outcome]++;
-	len = ccmp_seal_mpdu(v->tk, hdr, v->plain, v->plain_len, 7, false, mpdu);
-	frame_wrap(&in, rt_minimal, sizeof(rt_minimal), mpdu, len, NULL);
+	len = oracle_seal_mpdu(DOT11XDP_CIPHER_CCMP, v->tk, hdr, v->plain, v->plain_len, 7, false, mpdu);
+	frame_wrap(&in, rx_rt_minimal, sizeof(rx_rt_minimal), mpdu, len, NULL);
 	in.bytes[in.len - 1] ^= 1;
-	run(in.bytes, in.len, &r);
+	rx_run(in.bytes, in.len, &r);
 	want[r.outcome]++;
-	keys_clear();
-	run(in.bytes, in.len, &r);
+	rx_keys_clear();
+	rx_run(in.bytes, in.len, &r);
 	want[r.outcome]++;
 	test_ok(want[DOT11XDP_RX_DECRYPTED] == 2 && want[DOT11XDP_RX_REPLAY] == 1 &&
 			want[DOT11XDP_RX_MIC_FAILURE] == 1 && want[DOT11XDP_RX_NO_KEY] == 1,
 		"stats scenario ran as planned");
 
-	peer_stats(ta, &peer);
+	rx_peer_stats(ta, &peer);
 	for (int o = 0; o < DOT11XDP_RX_OUTCOMES; o++)
 		if (((__u64 *)&peer)[o] != want[o]) {
-			printf("#   peer %s: %llu, want %llu\n", outcome_name(o),
+			printf("#   peer %s: %llu, want %llu\n", rx_outcome_name(o),
 			       (unsigned long long)((__u64 *)&peer)[o], (unsigned long long)want[o]);
 			ok = false;
 		}
 	test_ok(ok, "dot11xdp_peers: the transmitter's counters match its frames' outcomes");
 
-	global_stats(&global);
+	rx_global_stats(&global);
 	ok = true;
 	for (int o = 0; o < DOT11XDP_RX_OUTCOMES; o++)
-		if (((__u64 *)&global)[o] != tally[o]) {
-			printf("#   global %s: %llu, want %llu\n", outcome_name(o),
-			       (unsigned long long)((__u64 *)&global)[o], (unsigned long long)tally[o]);
+		if (((__u64 *)&global)[o] != rx.tally[o]) {
+			printf("#   global %s: %llu, want %llu\n", rx_outcome_name(o),
+			       (unsigned long long)((__u64 *)&global)[o], (unsigned long long)rx.tally[o]);
 			ok = false;
 		}
 	test_ok(ok, "dot11xdp_stats: every run counted once, under its outcome");
@@ -1551,35 +1188,58 @@ int main(void)
 		    DOT11XDP_REPLAY_MGMT, m92);
 
 	env_open();
-	set_output(DOT11XDP_OUTPUT_PASS);
+	rx_set_output(DOT11XDP_OUTPUT_PASS);
 	test_verifier();
 	test_oracle(&tv, vs, 2);
 
 	for (int i = 0; i < 2; i++) {
-		test_vector_decrypt(&vs[i], rt_minimal, sizeof(rt_minimal), 0, false, "minimal radiotap");
+		test_vector_decrypt(&vs[i], rx_rt_minimal, sizeof(rx_rt_minimal), 0, false, "minimal radiotap");
 		if (vs[i].has_fcs)
-			test_vector_decrypt(&vs[i], rt_fcs, sizeof(rt_fcs), RT_FCS_FLAGS_OFF, true,
+			test_vector_decrypt(&vs[i], rx_rt_fcs, sizeof(rx_rt_fcs), RX_RT_FCS_FLAGS_OFF, true,
 					    "radiotap TSFT+Flags(FCS)+FCS");
 	}
-	test_initial_pn(m64);
-	test_wrong_key(m64);
-	test_wrong_key(m92);
 	test_key_lookup(m64, m92);
 	test_malformed(m64, m92);
 	test_unprotected();
-	test_qos_variants(&tv);
-	test_sizes(m64);
 
-	for (int i = 0; i < 2; i++) {
-		test_truncations(&vs[i], rt_minimal, sizeof(rt_minimal), false, "minimal radiotap");
-		test_bit_flips(&vs[i], rt_minimal, sizeof(rt_minimal), 0, false, "minimal radiotap");
-		if (vs[i].has_fcs) {
-			test_truncations(&vs[i], rt_fcs, sizeof(rt_fcs), true, "radiotap with FCS");
-			test_bit_flips(&vs[i], rt_fcs, sizeof(rt_fcs), RT_FCS_FLAGS_OFF, true,
-				       "radiotap with FCS");
+	/*
+	 * What depends on the AES engine, on each: the table engine, then the kernel's crypto
+	 * kfuncs (keys carry no AES schedule there, only their contexts).
+	 */
+	for (int pass = 0; pass < 2; pass++) {
+		engine = pass ? DOT11XDP_ENGINE_KFUNC : DOT11XDP_ENGINE_TABLE;
+		rx.tag = pass ? "[kfunc] " : "";
+		if (pass && !rx_kfunc_engine_check())
+			break;
+		for (int i = 0; pass && i < 2; i++) {
+			test_vector_decrypt(&vs[i], rx_rt_minimal, sizeof(rx_rt_minimal), 0, false,
+					    "minimal radiotap");
+			if (vs[i].has_fcs)
+				test_vector_decrypt(&vs[i], rx_rt_fcs, sizeof(rx_rt_fcs),
+						    RX_RT_FCS_FLAGS_OFF, true, "radiotap TSFT+Flags(FCS)+FCS");
 		}
+		test_initial_pn(m64);
+		test_wrong_key(m64);
+		test_wrong_key(m92);
+		test_qos_variants(&tv);
+		test_sizes(m64);
+		for (int i = 0; i < 2; i++) {
+			test_truncations(&vs[i], rx_rt_minimal, sizeof(rx_rt_minimal), false,
+					 "minimal radiotap");
+			test_bit_flips(&vs[i], rx_rt_minimal, sizeof(rx_rt_minimal), 0, false,
+				       "minimal radiotap");
+			if (vs[i].has_fcs) {
+				test_truncations(&vs[i], rx_rt_fcs, sizeof(rx_rt_fcs), true,
+						 "radiotap with FCS");
+				test_bit_flips(&vs[i], rx_rt_fcs, sizeof(rx_rt_fcs), RX_RT_FCS_FLAGS_OFF,
+					       true, "radiotap with FCS");
+			}
+		}
+		test_replay_race(m64);
 	}
-	test_replay_race(m64);
+	engine = DOT11XDP_ENGINE_TABLE;
+	rx.tag = "";
+	rx_keys_clear();
 	test_ether(m64, m92);
 	test_capture_vs_airdecap();
 	test_stats(m64);

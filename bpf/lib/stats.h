@@ -23,6 +23,7 @@ STATS_FIELD_IS(mic_failure, DOT11XDP_RX_MIC_FAILURE);
 STATS_FIELD_IS(malformed, DOT11XDP_RX_MALFORMED);
 STATS_FIELD_IS(bad_fcs, DOT11XDP_RX_BAD_FCS);
 STATS_FIELD_IS(unsupported, DOT11XDP_RX_UNSUPPORTED);
+STATS_FIELD_IS(michael_failure, DOT11XDP_RX_MICHAEL_FAILURE);
 _Static_assert(sizeof(struct dot11xdp_rx_stats) == DOT11XDP_RX_OUTCOMES * sizeof(__u64),
 	       "struct dot11xdp_rx_stats has a counter without an outcome");
 

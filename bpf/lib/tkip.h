@@ -10,12 +10,11 @@
  * does not pay for a TTAK cache the data path would have to write into the key.
  *
  * Key material (struct dot11xdp_tkip_material): the TK and two Michael keys, one per
- * direction. The Michael key of a frame follows from how the key was found, which is what
- * the frame-side code knows: frames whose transmitter is the key's peer (enum
- * dot11xdp_replay_end DOT11XDP_FROM_PEER) use the key Windows calls the RX MIC key, frames
- * sent to the peer (DOT11XDP_TO_PEER, and every frame the transmit path protects) the TX
- * MIC key. For a station's key, whose peer is the AP, those are the AP->STA and STA->AP
- * keys of the PTK.
+ * direction, in the order of Windows' blob. The Michael functions below take michael_key,
+ * an index into material.tkip.michael: 0 is the blob's first key (Windows' RX MIC key, PTK
+ * bytes 48-55, the authenticator's TX key: frames AP -> STA), 1 the second (PTK bytes
+ * 56-63: frames STA -> AP). Which one a frame takes is the caller's rule (protect.h's
+ * tkip_michael_key: by the frame's DS bits).
  */
 #ifndef DOT11XDP_BPF_TKIP_H
 #define DOT11XDP_BPF_TKIP_H
@@ -33,6 +32,11 @@
 #define DOT11XDP_TKIP_TTAK_WORDS 5
 #define DOT11XDP_TKIP_MIC_LEN 8
 #define DOT11XDP_TKIP_TSC_MAX ((1ULL << 48) - 1)
+/* Michael keys of a TKIP key: material.tkip.michael[0] and [1]. */
+#define DOT11XDP_TKIP_MICHAEL_KEYS 2
+_Static_assert(sizeof(((struct dot11xdp_tkip_material *)0)->michael) ==
+		       DOT11XDP_TKIP_MICHAEL_KEYS * DOT11XDP_MICHAEL_KEY_LEN,
+	       "two Michael keys in the material");
 
 /*
  * TKIP's 16-bit S-box, a table in IEEE 802.11, is the AES S-box s = Sbox(x) times
@@ -186,19 +190,19 @@ static __always_inline int tkip_encrypt(const struct dot11xdp_key *key, struct d
 
 /*
  * Michael over DA | SA | priority | 0 0 0 | work->body[0 .. data_len), with the key's
- * Michael key for end (enum dot11xdp_replay_end). Returns 0 with the MIC in *mic (as it goes
- * on the air, read as a little-endian u64), or -1.
+ * Michael key michael_key (0 or 1, see the top of this file). Returns 0 with the MIC in *mic
+ * (as it goes on the air, read as a little-endian u64), or -1.
  */
 static __always_inline int tkip_michael(const struct dot11xdp_key *key, struct dot11xdp_work *work,
 					__u32 data_len, const __u8 *da, const __u8 *sa,
-					__u8 priority, __u32 end, __u64 *mic)
+					__u8 priority, __u32 michael_key, __u64 *mic)
 {
 	struct michael_state m;
 
-	if (!tkip_key_ok(key) || end >= DOT11XDP_REPLAY_ENDS ||
+	if (!tkip_key_ok(key) || michael_key >= DOT11XDP_TKIP_MICHAEL_KEYS ||
 	    data_len > DOT11XDP_BODY_MAX - DOT11XDP_TKIP_MIC_LEN)
 		return -1;
-	michael_init(&m, key->material.tkip.michael[end]);
+	michael_init(&m, key->material.tkip.michael[michael_key]);
 	michael_block(&m, da[0] | da[1] << 8 | da[2] << 16 | (__u32)da[3] << 24);
 	michael_block(&m, da[4] | da[5] << 8 | sa[0] << 16 | (__u32)sa[1] << 24);
 	michael_block(&m, sa[2] | sa[3] << 8 | sa[4] << 16 | (__u32)sa[5] << 24);
@@ -216,19 +220,18 @@ static __always_inline int tkip_michael(const struct dot11xdp_key *key, struct d
  *   data_len + 8 <= DOT11XDP_BODY_MAX.
  * da, sa: the MSDU's destination and source addresses (6 bytes each, as derived from the
  *   header's DS bits); priority: the TID of a QoS data frame, 0 otherwise.
- * end: how the key was found, which picks the Michael key: DOT11XDP_FROM_PEER when the
- *   frame's TA is the key's peer, DOT11XDP_TO_PEER when its RA is (see the top of this file).
+ * michael_key: which of the key's two Michael keys, 0 or 1 (see the top of this file).
  * Returns 0 if the MIC is right, -1 otherwise (a MIC failure: count it, never deliver the
  * frame). The 8 bytes are compared at once, without an early exit.
  */
 static __always_inline int tkip_michael_verify(const struct dot11xdp_key *key,
 					       struct dot11xdp_work *work, __u32 data_len,
 					       const __u8 *da, const __u8 *sa, __u8 priority,
-					       __u32 end)
+					       __u32 michael_key)
 {
 	__u64 mic;
 
-	if (tkip_michael(key, work, data_len, da, sa, priority, end, &mic))
+	if (tkip_michael(key, work, data_len, da, sa, priority, michael_key, &mic))
 		return -1;
 	return mic ^ *(const __u64 *)(work->body + data_len) ? -1 : 0;
 }
@@ -236,17 +239,16 @@ static __always_inline int tkip_michael_verify(const struct dot11xdp_key *key,
 /*
  * Append the Michael MIC of one MSDU: work->body[data_len .. data_len + 8) = MIC of
  * body[0 .. data_len); data_len + 8 <= DOT11XDP_BODY_MAX. Arguments as for
- * tkip_michael_verify; the transmit path protects frames sent to the key's peer, end =
- * DOT11XDP_TO_PEER. Returns 0, or -1.
+ * tkip_michael_verify. Returns 0, or -1.
  */
 static __always_inline int tkip_michael_append(const struct dot11xdp_key *key,
 					       struct dot11xdp_work *work, __u32 data_len,
 					       const __u8 *da, const __u8 *sa, __u8 priority,
-					       __u32 end)
+					       __u32 michael_key)
 {
 	__u64 mic;
 
-	if (tkip_michael(key, work, data_len, da, sa, priority, end, &mic))
+	if (tkip_michael(key, work, data_len, da, sa, priority, michael_key, &mic))
 		return -1;
 	*(__u64 *)(work->body + data_len) = mic;
 	return 0;

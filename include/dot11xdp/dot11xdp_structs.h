@@ -12,7 +12,7 @@
 
 #include <linux/types.h>
 
-#define DOT11XDP_ABI_VERSION 2
+#define DOT11XDP_ABI_VERSION 3
 
 #define DOT11XDP_MAC_LEN 6
 /* 16 QoS TIDs + one for robust management frames (IEEE 802.11 12.5.3.4.4). */
@@ -90,9 +90,10 @@ enum dot11xdp_replay_end {
 struct dot11xdp_tkip_material {
 	__u8 tk[DOT11XDP_TKIP_TK_LEN];
 	/*
-	 * Michael keys by enum dot11xdp_replay_end, in the order of Windows' blob: [FROM_PEER]
-	 * checks the frames the key's peer sends (the RX MIC key), [TO_PEER] the frames sent to
-	 * it (the TX MIC key). For a station's key (peer = AP): AP->STA, then STA->AP.
+	 * The two Michael keys in the order of Windows' blob: [0] the RX MIC key (PTK bytes
+	 * 48-55, the authenticator's TX key: frames AP->STA), [1] the TX MIC key (PTK bytes
+	 * 56-63: frames STA->AP). The data path picks one by the frame's DS bits, not by which
+	 * address found the key (bpf/lib/protect.h, tkip_michael_key).
 	 */
 	__u8 michael[DOT11XDP_REPLAY_ENDS][DOT11XDP_MICHAEL_KEY_LEN];
 };
@@ -157,10 +158,15 @@ enum dot11xdp_rx_outcome {
 	DOT11XDP_RX_UNPROTECTED,   /* Protected bit clear: passed unchanged */
 	DOT11XDP_RX_NO_KEY,	   /* protected, no key for TA or RA: passed unchanged */
 	DOT11XDP_RX_REPLAY,	   /* PN not above the counter: dropped */
-	DOT11XDP_RX_MIC_FAILURE,   /* integrity check failed: dropped */
+	DOT11XDP_RX_MIC_FAILURE,   /* MIC (CCMP, GCMP) or ICV (TKIP, WEP) wrong: dropped */
 	DOT11XDP_RX_MALFORMED,	   /* radiotap, 802.11 or security header malformed: dropped */
 	DOT11XDP_RX_BAD_FCS,	   /* radiotap says the FCS is bad: dropped, never decrypted */
 	DOT11XDP_RX_UNSUPPORTED,   /* protected with a cipher this build does not decrypt: passed */
+	/*
+	 * TKIP: the ICV verified, the Michael MIC did not: dropped, the TSC left where it was.
+	 * Counted apart from MIC failures because TKIP countermeasures act on these.
+	 */
+	DOT11XDP_RX_MICHAEL_FAILURE,
 	DOT11XDP_RX_OUTCOMES,
 };
 
@@ -174,6 +180,7 @@ struct dot11xdp_rx_stats {
 	__u64 malformed;
 	__u64 bad_fcs;
 	__u64 unsupported;
+	__u64 michael_failure;
 };
 
 /*

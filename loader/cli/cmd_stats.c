@@ -18,6 +18,7 @@ const struct cli_counter cli_counters[DOT11XDP_RX_OUTCOMES] = {
 	[DOT11XDP_RX_MALFORMED] = { "malformed", "MALFORMED", "malformed" },
 	[DOT11XDP_RX_BAD_FCS] = { "bad_fcs", "BAD-FCS", "bad FCS" },
 	[DOT11XDP_RX_UNSUPPORTED] = { "unsupported", "UNSUPPORTED", "unsupported cipher" },
+	[DOT11XDP_RX_MICHAEL_FAILURE] = { "michael_failure", "MICHAEL", "Michael failures" },
 };
 
 void cli_stats_to_array(const struct dot11xdp_rx_stats *s, __u64 out[DOT11XDP_RX_OUTCOMES])
@@ -30,6 +31,7 @@ void cli_stats_to_array(const struct dot11xdp_rx_stats *s, __u64 out[DOT11XDP_RX
 	out[DOT11XDP_RX_MALFORMED] = s->malformed;
 	out[DOT11XDP_RX_BAD_FCS] = s->bad_fcs;
 	out[DOT11XDP_RX_UNSUPPORTED] = s->unsupported;
+	out[DOT11XDP_RX_MICHAEL_FAILURE] = s->michael_failure;
 }
 
 void cli_stats_json(FILE *out, const struct dot11xdp_rx_stats *s)
@@ -162,7 +164,8 @@ const struct cli_command cmd_stats = {
 	.summary = "show the receive counters, global and per transmitter",
 	.description = "Show what the receive program did with the frames of IFNAME, by outcome:\n"
 		       "decrypted, unprotected, no key, replay, MIC failure, malformed, bad FCS,\n"
-		       "unsupported cipher; with --peers, per transmitter address too.",
+		       "unsupported cipher, TKIP Michael failure; with --peers, per transmitter\n"
+		       "address too.",
 	.options = stats_options,
 	.opts_size = sizeof(struct stats_opts),
 	.run = run_stats,

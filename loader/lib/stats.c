@@ -22,6 +22,7 @@ static void sum_cpus(const struct dot11xdp_rx_stats *percpu, int ncpus,
 		sum->malformed += percpu[cpu].malformed;
 		sum->bad_fcs += percpu[cpu].bad_fcs;
 		sum->unsupported += percpu[cpu].unsupported;
+		sum->michael_failure += percpu[cpu].michael_failure;
 	}
 }
 
