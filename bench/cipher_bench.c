@@ -387,8 +387,8 @@ static void rc4(const __u8 *key, int key_len, const __u8 *in, __u8 *out, int len
 }
 
 /*
- * WEP-104 frames from the plaintext of the CCMP-128 frames of the same size: IV (a distinct
- * one per frame), key ID 0, then RC4(IV | key) over the payload and its CRC-32 (the ICV).
+ * WEP-104 frames from the plaintext of the CCMP-128 frames of the same size: IV (the
+ * frame's number from 1), key ID 0, then RC4(IV | key) over the payload and its CRC-32 (the ICV).
  */
 static void make_wep(struct frameset *set, const struct frameset *from)
 {
@@ -418,9 +418,10 @@ static void make_wep(struct frameset *set, const struct frameset *from)
 		memcpy(p, src->plain, hdr_len);
 		p[1] |= 0x40;
 		p += hdr_len;
-		p[0] = rc4_key[0] = set->n >> 16;
-		p[1] = rc4_key[1] = set->n >> 8;
-		p[2] = rc4_key[2] = set->n;
+		/* IVs 1, 2, ... most significant byte first, as xdp_encrypt numbers them. */
+		p[0] = rc4_key[0] = (set->n + 1) >> 16;
+		p[1] = rc4_key[1] = (set->n + 1) >> 8;
+		p[2] = rc4_key[2] = set->n + 1;
 		p[3] = 0; /* key ID 0 */
 		memcpy(buf, src->plain + hdr_len, len);
 		for (int i = 0; i < 4; i++)
@@ -1101,7 +1102,33 @@ static double run_job(struct job *j)
 struct machine {
 	char cpu[128], kernel[160], clang[128], srso[128], ecb_aes[64];
 	long cpus;
+	double ghz; /* the clock the benchmark ran at, measured; 0 where not */
 };
+
+/*
+ * The running clock, which /proc/cpuinfo does not show (a VM reports the nominal one, and
+ * turbo goes above it): chains of dependent adds retire one per cycle. Best of 5, in GHz.
+ */
+static double measured_ghz(void)
+{
+	double best = 0;
+
+#if defined(__x86_64__)
+	for (int run = 0; run < 5; run++) {
+		const unsigned long n = 25000000;
+		unsigned long x = 0;
+		double start = now_ns(), ghz;
+
+		for (unsigned long i = 0; i < n; i++)
+			asm volatile("add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0"
+				     : "+r"(x));
+		ghz = 4.0 * n / (now_ns() - start);
+		if (ghz > best)
+			best = ghz;
+	}
+#endif
+	return best;
+}
 
 static void first_line(char *buf, size_t size, FILE *f)
 {
@@ -1166,7 +1193,7 @@ static void machine_info(struct machine *m)
 	}
 	if (f)
 		fclose(f);
-	snprintf(m->cpu, sizeof(m->cpu), "%s (family %d, model %d, %.0f MHz)", name, family, model,
+	snprintf(m->cpu, sizeof(m->cpu), "%s (family %d, model %d, %.0f MHz nominal)", name, family, model,
 		 mhz);
 	m->cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	uname(&u);
@@ -1181,6 +1208,7 @@ static void machine_info(struct machine *m)
 	if (f)
 		fclose(f);
 	crypto_driver("ecb(aes)", m->ecb_aes, sizeof(m->ecb_aes));
+	m->ghz = measured_ghz();
 }
 
 static struct job *find(enum path path, enum op op, int cipher, enum engine engine,
@@ -1376,7 +1404,8 @@ static void write_json(const char *path, const struct machine *m)
 		die("%s: %s", path, strerror(errno));
 	fprintf(f, "{\n  \"machine\": {");
 	json_string(f, "cpu", m->cpu, true);
-	fprintf(f, "\"cpus\": %ld, \"bench_cpu\": %d, ", m->cpus, opt.cpu);
+	fprintf(f, "\"cpus\": %ld, \"bench_cpu\": %d, \"measured_ghz\": %.2f, ", m->cpus, opt.cpu,
+		m->ghz);
 	json_string(f, "kernel", m->kernel, true);
 	json_string(f, "clang", m->clang, true);
 	json_string(f, "libbpf", libbpf_version_string(), true);
@@ -1561,7 +1590,10 @@ int main(int argc, char **argv)
 
 	machine_info(&m);
 	printf("## dot11xdp data path, single core\n\n");
-	printf("- CPU: %s, %ld online, the benchmark pinned to CPU %d\n", m.cpu, m.cpus, opt.cpu);
+	printf("- CPU: %s, %ld online, the benchmark pinned to CPU %d", m.cpu, m.cpus, opt.cpu);
+	if (m.ghz)
+		printf(", running at %.2f GHz (measured)", m.ghz);
+	printf("\n");
 	printf("- kernel: %s; kfunc AES: %s; SRSO mitigation: %s\n", m.kernel, m.ecb_aes, m.srso);
 	printf("- build: %s; libbpf %s; %s\n\n", m.clang, libbpf_version_string(),
 	       OpenSSL_version(OPENSSL_VERSION));
