@@ -142,6 +142,7 @@ write_configs() { # write_configs NAME SECURITY
 		echo "ctrl_interface=$ctrl/wpa_supplicant"
 		echo "network={"
 		echo "	ssid=\"dot11xdp-$name\""
+		echo "	scan_freq=2412"
 		case "$sec" in
 		rsn:*)
 			echo "	key_mgmt=WPA-PSK"
@@ -271,13 +272,22 @@ verifier_reason() {
 	[ -n "$reason" ] && echo "program $prog refused by the verifier: $reason"
 }
 
+# The oracle's key for tshark: the passphrase (it derives the PTK from the 4-way handshake in
+# the capture, so it also vouches for the TK read from the supplicant), or the WEP key.
+oracle_key() { # oracle_key NAME SECURITY
+	case "$2" in
+	wep:*) echo "\"wep\",\"$WEP104_KEY\"" ;;
+	*) echo "\"wpa-pwd\",\"$PASSPHRASE:dot11xdp-$1\"" ;;
+	esac
+}
+
 run_network() { # run_network NAME SECURITY DCIPHER SUPPORTED
 	local name=$1 sec=$2 dcipher=$3 supported=$4
-	local t0 hostapd_pid wpas_pid tk out rc mon_pid air_pid
-	local p="$name:"
+	local t0 tk reason p="$1:"
 	t0=$(date +%s%N)
 	write_configs "$name" "$sec"
 	rm -rf "${ctrl:?}"/*
+	hostapd_pid= wpas_pid= air_pid=
 
 	hostapd -t "$work/$name.hostapd.conf" >"$work/$name.hostapd.log" 2>&1 &
 	hostapd_pid=$!
@@ -289,10 +299,17 @@ run_network() { # run_network NAME SECURITY DCIPHER SUPPORTED
 		else
 			echo "# $p hostapd does not run a $sec network: ${reason:-no AP-ENABLED in 20 s}"
 		fi
-		kill "$hostapd_pid" 2>/dev/null; wait "$hostapd_pid" 2>/dev/null
+		stop_network
 		return
 	fi
 	ip addr replace "$AP_IP/24" dev "$AP_IF"
+	# The air from before the station joins: the oracle needs the 4-way handshake.
+	if ! start_capture "$AIR_IF" "$tmp/$name.air.pcap"; then
+		not_ok "$p tcpdump captures $AIR_IF" "$(cat "$tmp/$name.air.pcap.log")"
+		stop_network
+		return
+	fi
+	air_pid=$cap_pid
 
 	: >"$work/$name.wpas.log"
 	ip netns exec "$STA_NS" wpa_supplicant -dd -K -t -i "$STA_IF" -c "$work/$name.wpas.conf" \
@@ -318,29 +335,35 @@ run_network() { # run_network NAME SECURITY DCIPHER SUPPORTED
 	echo "# $p associated after $(ms_since "$t0") ms; TK of ${#tk} hex digits from the supplicant"
 
 	if [ "$supported" = yes ]; then
-		[ -n "$tk" ] || { not_ok "$p wpa_supplicant -K logs the TK"; stop_network; return; }
-		live_checks "$name" "$dcipher" "$tk"
+		if [ -n "$tk" ]; then
+			live_checks "$name" "$sec" "$dcipher" "$tk"
+		else
+			not_ok "$p wpa_supplicant -K logs the TK"
+		fi
 	else
 		unsupported_checks "$name" "$sec" "$dcipher" "$tk"
 	fi
 	stop_network
-	cp "$tmp"/* "$work/" 2>/dev/null
-	rm -f "$tmp"/*
-	echo "# $p ${sec} network done in $(ms_since "$t0") ms"
+	echo "# $p network done in $(ms_since "$t0") ms"
 }
 
 stop_network() {
-	kill "$wpas_pid" "$hostapd_pid" 2>/dev/null
-	wait "$wpas_pid" "$hostapd_pid" 2>/dev/null
+	local pid
+	for pid in $air_pid $wpas_pid $hostapd_pid; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
 	ip addr flush dev "$AP_IF"
+	cp "$tmp"/* "$work/" 2>/dev/null
+	rm -f "$tmp"/*
 }
 
 # Traffic: a ping with a payload pattern and a TCP transfer from the station to the AP.
 traffic() { # traffic NAME
-	local name=$1
+	local name=$1 server
 	head -c "$TCP_BYTES" /dev/urandom >"$work/$name.sent"
 	busybox nc -l -p "$TCP_PORT" </dev/null >"$work/$name.received" 2>"$work/$name.nc.log" &
-	local server=$!
+	server=$!
 	pids+=("$server")
 	wait_for 5 "$server" bash -c "ss -Hltn 'sport = :$TCP_PORT' | grep -q ."
 	ip netns exec "$STA_NS" timeout 30 ping -n -q -c "$PING_COUNT" -i 0.2 -W 5 -s 120 \
@@ -356,29 +379,26 @@ traffic() { # traffic NAME
 	wait "$server" 2>/dev/null
 }
 
+# A cipher dot11xdp does not support yet: what the network and the oracle make of it, and
+# dot11xdp's refusal of the key.
 unsupported_checks() { # NAME SECURITY DCIPHER TK
-	local name=$1 sec=$2 dcipher=$3 tk=$4 air_pid out rc keyspec
-	start_capture "$AIR_IF" "$tmp/$name.air.pcap" || { echo "# $name: no capture on $AIR_IF"; return; }
-	air_pid=$cap_pid
+	local name=$1 sec=$2 dcipher=$3 tk=$4 out rc summary
 	traffic "$name"
+	sleep 0.5
 	stop_capture "$air_pid"
-	case "$sec" in
-	wep:*) keyspec="\"wep\",\"$tk\"" ;;
-	*) keyspec="\"tk\",\"$tk\"" ;;
-	esac
+	air_pid=
 	frame_table "$tmp/$name.air.pcap" -o wlan.enable_decryption:TRUE \
-		-o "uat:80211_keys:$keyspec" >"$work/$name.air.tbl"
-	local summary
-	summary=$(compare_frames "$work/$name.air.tbl" /dev/null)
+		-o "uat:80211_keys:$(oracle_key "$name" "$sec")" >"$tmp/$name.air.tbl"
+	summary=$(compare_frames "$tmp/$name.air.tbl" /dev/null |
+		awk '$1 == "air_protected" { n = $2 } $1 == "air_undecrypted" { u = $2 }
+		     END { printf "%d protected unicast data frames on the air, tshark decrypts %d", n, n - u }')
 	echo "# $name: hostapd and mac80211_hwsim run it; ping $([ "$ping_rc" = 0 ] && echo crossed || echo failed)," \
-		"TCP $(cmp -s "$work/$name.sent" "$work/$name.received" && echo crossed || echo failed);" \
-		"$(awk '$1 == "air_protected" { n = $2 } $1 == "air_undecrypted" { u = $2 }
-			END { printf "%d protected unicast data frames on the air, tshark decrypts %d", n, n - u }' <<<"$summary")"
-	# dot11xdp must say it does not support the cipher, until the line above says it does.
-	"$DOT11XDP" attach "$MON_IF" >"$work/$name.attach.log" 2>&1 || {
+		"TCP $(cmp -s "$work/$name.sent" "$work/$name.received" && echo crossed || echo failed); $summary"
+	# dot11xdp must say it does not support the cipher, until the table above says it does.
+	if ! "$DOT11XDP" attach "$MON_IF" >"$work/$name.attach.log" 2>&1; then
 		echo "# $name: dot11xdp attach failed, key add not tried: $(tail -n 1 "$work/$name.attach.log")"
 		return
-	}
+	fi
 	out=$("$DOT11XDP" key add "$MON_IF" "$sta_mac" "$dcipher" "$tk" 2>&1)
 	rc=$?
 	check "$name: dot11xdp key add ... $dcipher is refused as not supported, as this test's table says" \
@@ -386,8 +406,8 @@ unsupported_checks() { # NAME SECURITY DCIPHER TK
 	"$DOT11XDP" detach "$MON_IF" >/dev/null 2>&1
 }
 
-live_checks() { # NAME DCIPHER TK
-	local name=$1 dcipher=$2 tk=$3 p="$1:" out rc mon_pid air_pid
+live_checks() { # NAME SECURITY DCIPHER TK
+	local name=$1 sec=$2 dcipher=$3 tk=$4 p="$1:" out rc mon_pid reason t_key air dec echoes
 	out=$("$DOT11XDP" -v attach "$MON_IF" 2>&1)
 	rc=$?
 	echo "$out" >"$work/$name.attach.log"
@@ -400,36 +420,46 @@ live_checks() { # NAME DCIPHER TK
 	ok "$p dot11xdp attach $MON_IF ($(ip -d link show "$MON_IF" | grep -o 'xdp[a-z]*' | head -n 1))"
 	"$DOT11XDP" status "$MON_IF" --json | sed 's/^/# /'
 
-	start_capture "$MON_IF" "$tmp/$name.mon.pcap" || { not_ok "$p capture on $MON_IF starts"; return; }
+	if ! start_capture "$MON_IF" "$tmp/$name.mon.pcap"; then
+		not_ok "$p tcpdump captures $MON_IF" "$(cat "$tmp/$name.mon.pcap.log")"
+		return
+	fi
 	mon_pid=$cap_pid
 	out=$("$DOT11XDP" key add "$MON_IF" "$sta_mac" "$dcipher" "$tk" 2>&1)
 	rc=$?
+	# The frames the air carries from here on must all reach mon0 decrypted.
+	t_key=$(date +%s.%N)
 	check "$p dot11xdp key add $MON_IF $sta_mac $dcipher <TK from wpa_supplicant>" [ "$rc" -eq 0 ]
 	check "$p key add does not print the key" bash -c '! grep -qi "$1" <<<"$2"' _ "$tk" "$out"
-	start_capture "$AIR_IF" "$tmp/$name.air.pcap" || { not_ok "$p capture on $AIR_IF starts"; return; }
-	air_pid=$cap_pid
 
 	traffic "$name"
 	sleep 1
 	stop_capture "$air_pid"
+	air_pid=
 	sleep 0.5
 	stop_capture "$mon_pid"
 	"$DOT11XDP" stats "$MON_IF" --json >"$work/stats.json" 2>&1
 	sed 's/^/# /' "$work/stats.json"
 	"$DOT11XDP" detach "$MON_IF" >/dev/null 2>&1
 
+	check "$p tcpdump lost no frame on $MON_IF or $AIR_IF" \
+		bash -c 'grep -q "^0 packets dropped by kernel" "$1" && grep -q "^0 packets dropped by kernel" "$2"' \
+		_ "$tmp/$name.mon.pcap.log" "$tmp/$name.air.pcap.log"
 	check "$p $PING_COUNT pings cross the link" [ "$ping_rc" -eq 0 ]
 	check "$p the TCP transfer crosses the link ($TCP_BYTES bytes, the same at the server)" \
 		bash -c '[ "$1" -eq 0 ] && cmp -s "$2" "$3"' _ "$tcp_rc" "$work/$name.sent" "$work/$name.received"
 
-	# What the air carried (tshark decrypts it with the TK) against what mon0 delivered.
+	# What the air carried after the key was set (tshark decrypts it on its own) against what
+	# mon0 delivered.
 	frame_table "$tmp/$name.air.pcap" -o wlan.enable_decryption:TRUE \
-		-o "uat:80211_keys:\"tk\",\"$tk\"" >"$work/$name.air.tbl"
-	frame_table "$tmp/$name.mon.pcap" >"$work/$name.mon.tbl"
-	compare_frames "$work/$name.air.tbl" "$work/$name.mon.tbl" >"$work/$name.result"
+		-o "uat:80211_keys:$(oracle_key "$name" "$sec")" -Y "frame.time_epoch >= $t_key" \
+		>"$tmp/$name.air.tbl"
+	frame_table "$tmp/$name.mon.pcap" >"$tmp/$name.mon.tbl"
+	compare_frames "$tmp/$name.air.tbl" "$tmp/$name.mon.tbl" >"$work/$name.result"
 	val() { awk -v k="$1" '$1 == k { print $2 }' "$work/$name.result"; }
 	grep '^detail: ' "$work/$name.result" | sed 's/^detail: /# /'
-	local air=$(val air_protected) dec=$(val mon_decrypted)
+	air=$(val air_protected)
+	dec=$(val mon_decrypted)
 	check "$p the air carried protected unicast data frames ($air), tshark decrypts all of them" \
 		[ "$air" -gt 0 -a "$(val air_undecrypted)" -eq 0 ]
 	check "$p every one of them reached $MON_IF decrypted ($(val missing) missing)" \
@@ -440,21 +470,18 @@ live_checks() { # NAME DCIPHER TK
 		[ "$(val mon_protected)" -eq 0 ]
 
 	# The payloads, read back from mon0 alone.
-	local want_hex
-	want_hex=$(printf '%s' "$PING_PATTERN")
 	tshark -n -r "$tmp/$name.mon.pcap" -Y "icmp && ip.addr == $STA_IP" -T fields \
-		-e icmp.type -e icmp.seq -e data.data 2>/dev/null >"$work/$name.icmp"
-	local echoes
-	echoes=$(awk -v pat="$want_hex" -v n="$PING_COUNT" '
+		-e icmp.type -e icmp.seq -e data.data 2>/dev/null >"$tmp/$name.icmp"
+	echoes=$(awk -v pat="$PING_PATTERN" -v n="$PING_COUNT" '
 		($1 == 8 || $1 == 0) && $2 >= 1 && $2 <= n && index($3, pat pat) { seen[$1 " " $2] = 1 }
-		END { print length(seen) }' "$work/$name.icmp")
+		END { print length(seen) }' "$tmp/$name.icmp")
 	check "$p $MON_IF shows all $PING_COUNT echo requests and replies with the payload pattern ($echoes of $((2 * PING_COUNT)))" \
 		[ "$echoes" -eq $((2 * PING_COUNT)) ]
 	tshark -n -r "$tmp/$name.mon.pcap" -q -z follow,tcp,raw,0 2>/dev/null |
-		awk '/^[0-9a-f]+$/' | tr -d '\n' >"$work/$name.follow"
+		awk '/^[0-9a-f]+$/' | tr -d '\n' >"$tmp/$name.follow"
 	check "$p $MON_IF shows the TCP stream's $TCP_BYTES bytes, the same the server received" \
-		[ "$(od -An -v -tx1 "$work/$name.received" | tr -d ' \n')" = "$(cat "$work/$name.follow")" \
-		  -a -s "$work/$name.received" ]
+		[ -s "$work/$name.received" -a \
+		  "$(od -An -v -tx1 "$work/$name.received" | tr -d ' \n')" = "$(cat "$tmp/$name.follow")" ]
 
 	# The program's own counters.
 	check "$p stats: decrypted $(counter decrypted) = frames $MON_IF delivered decrypted ($dec)" \
