@@ -10,15 +10,17 @@
 #
 # Kernels are downloaded once (kernel.sh) into $OUTPUT/vm/kernels; each run's files (console,
 # guest output, captures) stay in $OUTPUT/vm/run/RELEASE/ for a look afterwards.
-# VM_TESTS replaces the list of tests run in each kernel, VM_TEST_TIMEOUT (seconds, default 300)
-# bounds each of them, so a hung guest costs at most the sum.
+# VM_TESTS replaces the list of tests run in each kernel. VM_TEST_TIMEOUT (seconds, default 600)
+# bounds each test, VM_KERNEL_TIMEOUT (default 900) each guest from boot to power-off, so a
+# hung guest costs CI at most that; a normal run takes 3 to 4 minutes per kernel.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
 OUTPUT=$(realpath -m "${OUTPUT:-build}")
 SHARED=$(realpath -m "${SHARED:-../shared}")
 VM_KERNELS=${VM_KERNELS:-6.12 6.1}
-VM_TEST_TIMEOUT=${VM_TEST_TIMEOUT:-300}
+VM_TEST_TIMEOUT=${VM_TEST_TIMEOUT:-600}
+VM_KERNEL_TIMEOUT=${VM_KERNEL_TIMEOUT:-900}
 vm_dir=$(realpath -m "${VM_DIR:-$OUTPUT/vm}")
 
 # The project's tests that exercise the kernel (the API layout test and the install test do
@@ -52,8 +54,8 @@ count_prefix() { grep -c "^$1 - " "$2"; }
 ds_since() { local d=$((($(date +%s%N) - $1) / 100000000)); echo "$((d / 10)).$((d % 10))"; }
 
 run_kernel() { # run_kernel SERIES
-	local series=$1 kdir release version tag run_tests t work n boot_rc init_at log result rc took
-	local passed failed oops t0
+	local series=$1 kdir release version tag run_tests t work boot_rc init_at log result rc took
+	local passed failed oops t0 console
 	t0=$(date +%s%N)
 	if ! kdir=$(tests/vm/kernel.sh "$series" "$vm_dir/kernels" 2>"$vm_dir/kernel.err"); then
 		not_ok "[$series] kernel package fetched and unpacked" "$(tail -n 1 "$vm_dir/kernel.err")"
@@ -89,15 +91,14 @@ run_kernel() { # run_kernel SERIES
 		VM_TEST_TIMEOUT=$VM_TEST_TIMEOUT
 		VM_CIPHERS="${VM_CIPHERS:-}"
 	EOF
-	n=$(wc -w <<<"$run_tests")
-	tests/vm/boot.sh "$kdir" "$work" tests/vm/guest.sh $((120 + n * (VM_TEST_TIMEOUT + 5))) \
-		2>"$work/boot.err"
+	tests/vm/boot.sh "$kdir" "$work" tests/vm/guest.sh "$VM_KERNEL_TIMEOUT" 2>"$work/boot.err"
 	boot_rc=$?
 	init_at=$(sed -n 's/.*vm: init started at \([0-9.]*s\).*/\1/p' "$work/console.log" 2>/dev/null)
 	if [ "$boot_rc" -eq 2 ]; then
+		mapfile -t console < <(tail -n 15 "$work/console.log" 2>/dev/null |
+			sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tr -cd '[:print:]\n' | sed 's/^/  /')
 		not_ok "$tag boots and runs the tests" "$(tail -n 1 "$work/boot.err")" \
-			"console ($work/console.log), last lines:" \
-			"$(tail -n 15 "$work/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/  /')"
+			"console ($work/console.log), last lines:" "${console[@]}"
 	else
 		ok "$tag boots (init at ${init_at:-?}) and runs the tests: $(cat "$work/elapsed")s in all"
 	fi
