@@ -50,6 +50,10 @@ TCP_BYTES=65536
 # Only inside the guest: the test takes over every mac80211_hwsim radio and runs daemons.
 grep -qw 'dot11xdp.work=[^ ]*' /proc/cmdline ||
 	fatal "live: runs inside the test guest only (tests/vm/run.sh boots it)"
+for tool in hostapd wpa_supplicant iw ip ping tcpdump tshark busybox; do
+	command -v "$tool" >/dev/null || fatal "live: $tool not installed (make deps)"
+done
+[ -x "$DOT11XDP" ] || fatal "live: $DOT11XDP not built (make)"
 work=${VM_WORK:?}/live
 rm -rf "$work"
 mkdir -p "$work"
@@ -57,12 +61,6 @@ mkdir -p "$work"
 # at a time would be too slow to keep up: both go to tmpfs, captures are copied over after.
 ctrl=$(mktemp -d /run/vm-live.XXXXXX)
 tmp=$(mktemp -d /tmp/vm-live.XXXXXX)
-for tool in hostapd wpa_supplicant iw ip ping tcpdump tshark busybox; do
-	command -v "$tool" >/dev/null || fatal "live: $tool not installed (make deps)"
-done
-for bin in "$DOT11XDP"; do
-	[ -x "$bin" ] || fatal "live: $bin not built (make)"
-done
 
 pids=()
 cleanup() {
