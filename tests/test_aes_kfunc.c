@@ -11,6 +11,7 @@
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -566,7 +567,8 @@ struct race {
 	atomic_bool stop;
 	__u8 in[BLOCK];
 	__u8 want[2][BLOCK]; /* generation g uses key g & 1 */
-	long runs, gone, wrong, other_err, used[2];
+	atomic_long runs;
+	long gone, wrong, other_err, used[2];
 };
 
 static void *race_runner(void *arg)
@@ -578,7 +580,7 @@ static void *race_runner(void *arg)
 
 	while (!atomic_load(&r->stop)) {
 		err = ctr_one(0, r->in, got, &used);
-		r->runs++;
+		atomic_fetch_add(&r->runs, 1);
 		if (err == -1)
 			r->gone++;
 		else if (err)
@@ -608,16 +610,24 @@ static void check_replacement_race(void)
 	if (pthread_create(&runner, NULL, race_runner, &r))
 		test_fatal("pthread_create failed");
 	for (int i = 0; i < replacements; i++, gen++) {
+		long runs = atomic_load(&r.runs);
+
 		failed += dot11xdp_crypto_ctx__create(skel->obj, gen + 1, keys[(gen + 1) & 1], 16) != 0;
 		publish_key(0, gen + 1, 16);
 		failed += dot11xdp_crypto_ctx__destroy(skel->obj, gen) != 0;
+		/*
+		 * Let the runner finish a couple of runs per generation, so both keys are used even
+		 * on a loaded machine where it would otherwise get no CPU time between replacements.
+		 */
+		for (int spin = 0; spin < 100000 && atomic_load(&r.runs) < runs + 2; spin++)
+			sched_yield();
 	}
 	atomic_store(&r.stop, true);
 	pthread_join(runner, NULL);
 
 	printf("# race: %ld runs during %d replacements: %ld with key A, %ld with key B, %ld found "
 	       "their key's contexts gone (key read just before its replacement was destroyed)\n",
-	       r.runs, replacements, r.used[0], r.used[1], r.gone);
+	       atomic_load(&r.runs), replacements, r.used[0], r.used[1], r.gone);
 	test_check(!failed, "%d key replacements while the program runs on another CPU",
 		   replacements);
 	test_check(r.used[0] > 0 && r.used[1] > 0,

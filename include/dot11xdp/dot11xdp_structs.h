@@ -12,7 +12,7 @@
 
 #include <linux/types.h>
 
-#define DOT11XDP_ABI_VERSION 1
+#define DOT11XDP_ABI_VERSION 2
 
 #define DOT11XDP_MAC_LEN 6
 /* 16 QoS TIDs + one for robust management frames (IEEE 802.11 12.5.3.4.4). */
@@ -80,9 +80,41 @@ enum dot11xdp_replay_end {
 	DOT11XDP_REPLAY_ENDS = 2,
 };
 
-/* Secret part of a key, prepared by the loader for the key's engine. */
+/* TKIP key material: the 16-byte TK and two 8-byte Michael keys (the blob's ucTKIPMICKeys). */
+#define DOT11XDP_TKIP_TK_LEN 16
+#define DOT11XDP_MICHAEL_KEY_LEN 8
+#define DOT11XDP_TKIP_KEY_LEN (DOT11XDP_TKIP_TK_LEN + 2 * DOT11XDP_MICHAEL_KEY_LEN)
+#define DOT11XDP_WEP40_KEY_LEN 5
+#define DOT11XDP_WEP104_KEY_LEN 13
+
+struct dot11xdp_tkip_material {
+	__u8 tk[DOT11XDP_TKIP_TK_LEN];
+	/*
+	 * Michael keys by enum dot11xdp_replay_end, in the order of Windows' blob: [FROM_PEER]
+	 * checks the frames the key's peer sends (the RX MIC key), [TO_PEER] the frames sent to
+	 * it (the TX MIC key). For a station's key (peer = AP): AP->STA, then STA->AP.
+	 */
+	__u8 michael[DOT11XDP_REPLAY_ENDS][DOT11XDP_MICHAEL_KEY_LEN];
+};
+
+/* WEP-40 / WEP-104: the raw key, tk_len (5 or 13) bytes of it. */
+struct dot11xdp_wep_material {
+	__u8 key[DOT11XDP_WEP104_KEY_LEN];
+};
+
+/* Secret part of a key, prepared by the loader for the key's cipher (and engine, for AES). */
 struct dot11xdp_key_material {
-	__u32 aes_schedule[DOT11XDP_AES_SCHEDULE_WORDS]; /* table engine: expanded encryption key */
+	/* One cipher per key: the forms share the space, so no cipher makes the key table bigger. */
+	union {
+		struct {
+			/* table engine: expanded encryption key */
+			__u32 aes_schedule[DOT11XDP_AES_SCHEDULE_WORDS];
+			/* GCMP, either engine: GHASH's hash subkey H = AES_K(0^128), as bytes */
+			__u8 ghash_h[16];
+		};
+		struct dot11xdp_tkip_material tkip;
+		struct dot11xdp_wep_material wep;
+	};
 };
 
 /*
@@ -93,7 +125,7 @@ struct dot11xdp_key_material {
 struct dot11xdp_key {
 	__u32 cipher; /* enum dot11xdp_cipher */
 	__u8 flags;   /* enum dot11xdp_key_flags */
-	__u8 tk_len;  /* temporal key length in bytes */
+	__u8 tk_len;  /* temporal key length in bytes (TKIP: 32, the TK and both Michael keys) */
 	__u8 engine;  /* enum dot11xdp_engine */
 	__u8 pad;
 	__u64 generation; /* unique per install, never reused */
