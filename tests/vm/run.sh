@@ -23,11 +23,17 @@ VM_TEST_TIMEOUT=${VM_TEST_TIMEOUT:-600}
 VM_KERNEL_TIMEOUT=${VM_KERNEL_TIMEOUT:-900}
 vm_dir=$(realpath -m "${VM_DIR:-$OUTPUT/vm}")
 
-# The project's tests that exercise the kernel (the API layout test and the install test do
-# not: the first is pure user space, the second writes into the tree, read-only in the guest),
-# then this tier's own.
-default_tests="test_ccm test_bpf_rx test_verifier test_aes_kfunc test_api_keys test_api_adapter
-	test_api_stats test-integration.sh test-offline.sh test-cli.sh test-bpftool.sh vm-live.sh"
+# Every test of the suite (build/tests/test_*, tests/test-*.sh) but those that do not exercise
+# the kernel: test_api_layout is pure user space, test-install.sh writes into the tree (read-only
+# in the guest), test-vm.sh is this tier. Then this tier's own.
+default_tests=$(
+	for t in "$OUTPUT"/tests/test_* tests/test-*.sh; do
+		[ -f "$t" ] && basename "$t"
+	done | grep -vxE 'test_api_layout|test-install\.sh|test-vm\.sh' | grep -v '\.d$'
+	echo vm-live.sh
+)
+# Tests that need the kfunc AES engine (the BPF crypto kfuncs, 6.10+) and fail without it.
+kfunc_tests="test_aes_kfunc test_gcm test_api_engine test_api_ciphers test-cli-engine.sh"
 tests=${VM_TESTS:-$default_tests}
 
 [ "$(id -u)" -eq 0 ] || fatal "vm: needs root (the guest runs the suite as root over the host's files)"
@@ -55,7 +61,7 @@ ds_since() { local d=$((($(date +%s%N) - $1) / 100000000)); echo "$((d / 10)).$(
 
 run_kernel() { # run_kernel SERIES
 	local series=$1 kdir release version tag run_tests t work boot_rc init_at log result rc took
-	local passed failed oops t0 console
+	local passed failed oops t0 console has_kfuncs skipped
 	t0=$(date +%s%N)
 	if ! kdir=$(tests/vm/kernel.sh "$series" "$vm_dir/kernels" 2>"$vm_dir/kernel.err"); then
 		not_ok "[$series] kernel package fetched and unpacked" "$(tail -n 1 "$vm_dir/kernel.err")"
@@ -67,18 +73,21 @@ run_kernel() { # run_kernel SERIES
 	tag="[${version%%-*}]"
 	echo "# $tag Debian linux-image-$release $version, ready in $(ds_since "$t0")s"
 
-	run_tests=
+	# The BPF crypto kfuncs come with their skcipher type, bpf_crypto_skcipher (Debian's
+	# System.map is a stub).
+	has_kfuncs=0
+	grep -qs '/bpf_crypto_skcipher\.ko' "$kdir/lib/modules/$release/modules.builtin" \
+		"$kdir/lib/modules/$release/modules.dep" && has_kfuncs=1
+	run_tests= skipped=
 	for t in $tests; do
-		# The kfunc engine needs the BPF crypto kfuncs (6.10 and later), which come with
-		# their skcipher type, bpf_crypto_skcipher (Debian's System.map is a stub).
-		if [ "$t" = test_aes_kfunc ] &&
-		   ! grep -qs '/bpf_crypto_skcipher\.ko' "$kdir/lib/modules/$release/modules.builtin" \
-			"$kdir/lib/modules/$release/modules.dep"; then
-			echo "# $tag no BPF crypto kfuncs (no bpf_crypto_skcipher): the kfunc AES engine is not tested"
+		if [ "$has_kfuncs" -eq 0 ] && grep -qw -- "$t" <<<"$kfunc_tests"; then
+			skipped="$skipped $t"
 			continue
 		fi
 		run_tests="$run_tests $t"
 	done
+	[ -z "$skipped" ] ||
+		echo "# $tag no BPF crypto kfuncs, so no kfunc AES engine: not run:$skipped"
 
 	work=$vm_dir/run/$release
 	rm -rf "$work"

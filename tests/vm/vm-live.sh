@@ -15,24 +15,30 @@
 #     replay or malformed frame.
 # If the kernel refuses the program, that is one failing check naming the reason, and the
 # network, the monitor and the captures are checked all the same.
-# Each line of `ciphers` below is one network (VM_CIPHERS="ccmp tkip" picks some). Where
-# dot11xdp does not support the cipher yet, the network still runs and reports what hostapd,
-# mac80211_hwsim and tshark make of it, and `dot11xdp key add` must refuse the key as not
-# supported: when support lands, that check fails until the table says "yes".
+#
+# Each line of `ciphers` below is one network (VM_CIPHERS="ccmp tkip" picks some), with what
+# dot11xdp does with the cipher today:
+#   decrypts  everything above, once per AES engine the kernel has (kfunc where it has the
+#             BPF crypto kfuncs, and table);
+#   passes    the key is accepted but the receive program does not decrypt the cipher yet:
+#             every frame passes unchanged and is counted "unsupported cipher";
+#   refused   `dot11xdp key add` refuses the key as not supported.
+# The network runs either way, so the tier reports what hostapd, mac80211_hwsim and tshark make
+# of every cipher. When dot11xdp moves on, these checks fail until the line says so.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
 OUTPUT=${OUTPUT:-build}
 DOT11XDP=$OUTPUT/dot11xdp
 
-# NAME       SECURITY (hostapd)  DOT11XDP CIPHER  DOT11XDP SUPPORTS IT
+# NAME       SECURITY (hostapd)  DOT11XDP CIPHER  WHAT DOT11XDP DOES
 ciphers=(
-	"ccmp      rsn:CCMP            ccmp             yes"
-	"gcmp      rsn:GCMP            gcmp             no"
-	"ccmp-256  rsn:CCMP-256        ccmp-256         no"
-	"gcmp-256  rsn:GCMP-256        gcmp-256         no"
-	"tkip      rsn:TKIP            tkip             no"
-	"wep104    wep:104             wep104           no"
+	"ccmp      rsn:CCMP            ccmp             decrypts"
+	"gcmp      rsn:GCMP            gcmp             refused"
+	"ccmp-256  rsn:CCMP-256        ccmp-256         passes"
+	"gcmp-256  rsn:GCMP-256        gcmp-256         refused"
+	"tkip      rsn:TKIP            tkip             passes"
+	"wep104    wep:104             wep104           passes"
 )
 [ -n "${VM_CIPHERS:-}" ] && mapfile -t ciphers < <(printf '%s\n' "${ciphers[@]}" |
 	awk -v want=" $VM_CIPHERS " 'index(want, " " $1 " ")')
@@ -191,7 +197,9 @@ frame_table() {
 		END { flush() }'
 }
 
-# The comparison, in awk over two frame tables (air first, then mon0): one "name value" per line.
+# The comparison, in awk over two frame tables (air first, then mon0): one "name value" per
+# line. Frames are matched by transmitter, receiver and sequence control; a decrypted frame by
+# its plaintext (tshark's), a frame passed on by its 802.11 bytes.
 compare_frames() {
 	awk -v ap="$ap_mac" -v sta="$sta_mac" '
 	function hexbyte(h, i) { return index("0123456789abcdef", substr(h, 2 * i + 1, 1)) * 16 - 17 + \
@@ -221,20 +229,21 @@ compare_frames() {
 	FNR == NR {
 		w = strip_radiotap($2); id = pair_data_id(w)
 		if (id == "" || !is_protected(w)) next
-		air_n++; air_dec[id] = $3; air_ids[air_n] = id
+		air_n++; air_dec[id] = $3; air_raw[id] = w; air_ids[air_n] = id
 		if ($3 == "-") air_undecrypted++
 		next
 	}
 	{
 		w = strip_radiotap($2); id = pair_data_id(w)
 		if (id == "") next
-		if (is_protected(w)) { mon_protected++; mon_seen[id] = 1; next }
+		if (is_protected(w)) { mon_protected++; mon_seen[id] = 1; mon_raw[id] = w; next }
 		n = hdrlen(w); mon_clear[id] = substr(w, 2 * n + 1); mon_clear_n++; mon_seen[id] = 1
 	}
 	END {
 		for (i = 1; i <= air_n; i++) {
 			id = air_ids[i]
 			if (!(id in mon_seen)) unseen++
+			if ((id in mon_raw) && mon_raw[id] == air_raw[id]) unchanged++
 			if (!(id in mon_clear)) {
 				missing++
 				if (missing <= 5) print "detail: not decrypted on mon0: " id
@@ -245,7 +254,8 @@ compare_frames() {
 		}
 		printf "air_protected %d\nair_undecrypted %d\nmon_decrypted %d\nmon_protected %d\n",
 			air_n, air_undecrypted, mon_clear_n, mon_protected
-		printf "unseen %d\nmissing %d\nsame %d\ndiffer %d\n", unseen, missing, same, differ
+		printf "unseen %d\nunchanged %d\nmissing %d\nsame %d\ndiffer %d\n", unseen, unchanged,
+			missing, same, differ
 	}' "$1" "$2"
 }
 
@@ -284,20 +294,20 @@ oracle_key() { # oracle_key NAME SECURITY
 	esac
 }
 
-run_network() { # run_network NAME SECURITY DCIPHER SUPPORTED
-	local name=$1 sec=$2 dcipher=$3 supported=$4
-	local t0 tk reason p="$1:"
+run_network() { # run_network NAME SECURITY DCIPHER STATE [ENGINE]
+	local name=$1 sec=$2 dcipher=$3 state=$4 engine=${5:-}
+	local t0 tk reason stem=$1${5:+-$5} p="$1${5:+/$5}:"
 	t0=$(date +%s%N)
 	write_configs "$name" "$sec"
 	rm -rf "${ctrl:?}"/*
 	hostapd_pid= wpas_pid= air_pid=
 
-	hostapd -t "$work/$name.hostapd.conf" >"$work/$name.hostapd.log" 2>&1 &
+	hostapd -t "$work/$name.hostapd.conf" >"$work/$stem.hostapd.log" 2>&1 &
 	hostapd_pid=$!
 	pids+=("$hostapd_pid")
-	if ! wait_for 20 "$hostapd_pid" grep -q 'AP-ENABLED' "$work/$name.hostapd.log"; then
-		reason=$(grep -m1 -iE 'invalid|unsupported|failed|error' "$work/$name.hostapd.log")
-		if [ "$supported" = yes ]; then
+	if ! wait_for 20 "$hostapd_pid" grep -q 'AP-ENABLED' "$work/$stem.hostapd.log"; then
+		reason=$(grep -m1 -iE 'invalid|unsupported|failed|error' "$work/$stem.hostapd.log")
+		if [ "$state" != refused ]; then
 			not_ok "$p hostapd runs a $sec network on ${phys[0]}" "${reason:-no AP-ENABLED in 20 s}"
 		else
 			echo "# $p hostapd does not run a $sec network: ${reason:-no AP-ENABLED in 20 s}"
@@ -307,23 +317,23 @@ run_network() { # run_network NAME SECURITY DCIPHER SUPPORTED
 	fi
 	ip addr replace "$AP_IP/24" dev "$AP_IF"
 	# The air from before the station joins: the oracle needs the 4-way handshake.
-	if ! start_capture "$AIR_IF" "$tmp/$name.air.pcap"; then
-		not_ok "$p tcpdump captures $AIR_IF" "$(cat "$tmp/$name.air.pcap.log")"
+	if ! start_capture "$AIR_IF" "$tmp/$stem.air.pcap"; then
+		not_ok "$p tcpdump captures $AIR_IF" "$(cat "$tmp/$stem.air.pcap.log")"
 		stop_network
 		return
 	fi
 	air_pid=$cap_pid
 
-	: >"$work/$name.wpas.log"
+	: >"$work/$stem.wpas.log"
 	ip netns exec "$STA_NS" wpa_supplicant -dd -K -t -i "$STA_IF" -c "$work/$name.wpas.conf" \
-		-f "$work/$name.wpas.log" &
+		-f "$work/$stem.wpas.log" &
 	wpas_pid=$!
 	pids+=("$wpas_pid")
 	ip netns exec "$STA_NS" ip addr replace "$STA_IP/24" dev "$STA_IF"
-	if ! wait_for 30 "$wpas_pid" grep -q 'CTRL-EVENT-CONNECTED' "$work/$name.wpas.log"; then
+	if ! wait_for 30 "$wpas_pid" grep -q 'CTRL-EVENT-CONNECTED' "$work/$stem.wpas.log"; then
 		reason=$(grep -m1 -E 'CTRL-EVENT-(ASSOC-REJECT|AUTH-REJECT|SSID-TEMP-DISABLED|DISCONNECTED)|failed' \
-			"$work/$name.wpas.log")
-		if [ "$supported" = yes ]; then
+			"$work/$stem.wpas.log")
+		if [ "$state" != refused ]; then
 			not_ok "$p the station associates" "${reason:-no CTRL-EVENT-CONNECTED in 30 s}"
 		else
 			echo "# $p the station does not associate: ${reason:-no CTRL-EVENT-CONNECTED in 30 s}"
@@ -333,18 +343,16 @@ run_network() { # run_network NAME SECURITY DCIPHER SUPPORTED
 	fi
 	case "$sec" in
 	wep:*) tk=$WEP104_KEY ;;
-	*) tk=$(supplicant_tk "$work/$name.wpas.log") ;;
+	*) tk=$(supplicant_tk "$work/$stem.wpas.log") ;;
 	esac
 	echo "# $p associated after $(ms_since "$t0") ms; TK of ${#tk} hex digits from the supplicant"
 
-	if [ "$supported" = yes ]; then
-		if [ -n "$tk" ]; then
-			live_checks "$name" "$sec" "$dcipher" "$tk"
-		else
-			not_ok "$p wpa_supplicant -K logs the TK"
-		fi
+	if [ -z "$tk" ]; then
+		not_ok "$p wpa_supplicant -K logs the TK"
+	elif [ "$state" = refused ]; then
+		refused_checks "$name" "$sec" "$dcipher" "$tk"
 	else
-		unsupported_checks "$name" "$sec" "$dcipher" "$tk"
+		live_checks "$name" "$sec" "$dcipher" "$tk" "$state" "$engine"
 	fi
 	stop_network
 	echo "# $p network done in $(ms_since "$t0") ms"
@@ -362,29 +370,29 @@ stop_network() {
 }
 
 # Traffic: a ping with a payload pattern and a TCP transfer from the station to the AP.
-traffic() { # traffic NAME
-	local name=$1 server
-	head -c "$TCP_BYTES" /dev/urandom >"$work/$name.sent"
-	busybox nc -l -p "$TCP_PORT" </dev/null >"$work/$name.received" 2>"$work/$name.nc.log" &
+traffic() { # traffic STEM
+	local stem=$1 server
+	head -c "$TCP_BYTES" /dev/urandom >"$work/$stem.sent"
+	busybox nc -l -p "$TCP_PORT" </dev/null >"$work/$stem.received" 2>"$work/$stem.nc.log" &
 	server=$!
 	pids+=("$server")
 	wait_for 5 "$server" bash -c "ss -Hltn 'sport = :$TCP_PORT' | grep -q ."
 	ip netns exec "$STA_NS" timeout 30 ping -n -q -c "$PING_COUNT" -i 0.2 -W 5 -s 120 \
-		-p "$PING_PATTERN" "$AP_IP" >"$work/$name.ping.log" 2>&1
+		-p "$PING_PATTERN" "$AP_IP" >"$work/$stem.ping.log" 2>&1
 	ping_rc=$?
 	# The client closes once it has sent everything (busybox nc would stop at the server's
 	# half-close): bash's /dev/tcp.
-	ip netns exec "$STA_NS" timeout 60 bash -c 'cat "$1" >/dev/tcp/$2/$3' _ "$work/$name.sent" \
-		"$AP_IP" "$TCP_PORT" 2>>"$work/$name.nc.log"
+	ip netns exec "$STA_NS" timeout 60 bash -c 'cat "$1" >/dev/tcp/$2/$3' _ "$work/$stem.sent" \
+		"$AP_IP" "$TCP_PORT" 2>>"$work/$stem.nc.log"
 	tcp_rc=$?
 	timeout 10 tail --pid="$server" -f /dev/null
 	kill "$server" 2>/dev/null
 	wait "$server" 2>/dev/null
 }
 
-# A cipher dot11xdp does not support yet: what the network and the oracle make of it, and
-# dot11xdp's refusal of the key.
-unsupported_checks() { # NAME SECURITY DCIPHER TK
+# A cipher whose key dot11xdp refuses: what the network and the oracle make of it, and the
+# refusal.
+refused_checks() { # NAME SECURITY DCIPHER TK
 	local name=$1 sec=$2 dcipher=$3 tk=$4 out rc summary
 	traffic "$name"
 	sleep 0.5
@@ -397,7 +405,6 @@ unsupported_checks() { # NAME SECURITY DCIPHER TK
 		     END { printf "%d protected unicast data frames on the air, tshark decrypts %d", n, n - u }')
 	echo "# $name: hostapd and mac80211_hwsim run it; ping $([ "$ping_rc" = 0 ] && echo crossed || echo failed)," \
 		"TCP $(cmp -s "$work/$name.sent" "$work/$name.received" && echo crossed || echo failed); $summary"
-	# dot11xdp must say it does not support the cipher, until the table above says it does.
 	if ! "$DOT11XDP" attach "$MON_IF" >"$work/$name.attach.log" 2>&1; then
 		echo "# $name: dot11xdp attach failed, key add not tried: $(tail -n 1 "$work/$name.attach.log")"
 		return
@@ -409,26 +416,34 @@ unsupported_checks() { # NAME SECURITY DCIPHER TK
 	"$DOT11XDP" detach "$MON_IF" >/dev/null 2>&1
 }
 
-# A cipher dot11xdp supports: everything. Should attach fail (a kernel that refuses the
-# program), the network, the monitor and the captures are still checked, decryption is not.
-live_checks() { # NAME SECURITY DCIPHER TK
-	local name=$1 sec=$2 dcipher=$3 tk=$4 p="$1:" out rc mon_pid reason t_key air dec echoes
+# A cipher whose key dot11xdp accepts: attach (on ENGINE, or the default), set the key, run the
+# traffic, and hold what mon0 delivered against the air. STATE decrypts: every frame decrypted
+# as tshark decrypts it; passes: every frame passed on unchanged, counted unsupported. Should
+# attach fail (a kernel that refuses the program), the network, the monitor and the captures
+# are still checked.
+live_checks() { # NAME SECURITY DCIPHER TK STATE ENGINE
+	local name=$1 sec=$2 dcipher=$3 tk=$4 state=$5 engine=$6
+	local stem=$1${6:+-$6} p="$1${6:+/$6}:" out rc mon_pid reason t_key air dec echoes
 	local attached=0
-	out=$("$DOT11XDP" -v attach "$MON_IF" 2>&1)
+	out=$("$DOT11XDP" -v attach "$MON_IF" ${engine:+--engine "$engine"} 2>&1)
 	rc=$?
-	echo "$out" >"$work/$name.attach.log"
+	echo "$out" >"$work/$stem.attach.log"
 	if [ "$rc" -eq 0 ]; then
 		attached=1
-		ok "$p dot11xdp attach $MON_IF ($(ip -d link show "$MON_IF" | grep -o 'xdp[a-z]*' | head -n 1))"
-		"$DOT11XDP" status "$MON_IF" --json | sed 's/^/# /'
+		ok "$p dot11xdp attach $MON_IF${engine:+ --engine $engine} ($(ip -d link show "$MON_IF" |
+			grep -o 'xdp[a-z]*' | head -n 1))"
+		"$DOT11XDP" status "$MON_IF" --json >"$work/$stem.status.json" 2>&1
+		sed 's/^/# /' "$work/$stem.status.json"
+		[ -z "$engine" ] || check "$p status: the $engine AES engine" \
+			grep -q "\"engine\":\"$engine\"" "$work/$stem.status.json"
 	else
-		reason=$(verifier_reason "$work/$name.attach.log")
-		not_ok "$p dot11xdp attach $MON_IF" "${reason:-$(tail -n 1 <<<"$out")}" \
-			"decryption on $MON_IF is not checked; the network, the monitor and the captures are"
+		reason=$(verifier_reason "$work/$stem.attach.log")
+		not_ok "$p dot11xdp attach $MON_IF${engine:+ --engine $engine}" "${reason:-$(tail -n 1 <<<"$out")}" \
+			"what $MON_IF delivers is not checked; the network, the monitor and the captures are"
 	fi
 
-	if ! start_capture "$MON_IF" "$tmp/$name.mon.pcap"; then
-		not_ok "$p tcpdump captures $MON_IF" "$(cat "$tmp/$name.mon.pcap.log")"
+	if ! start_capture "$MON_IF" "$tmp/$stem.mon.pcap"; then
+		not_ok "$p tcpdump captures $MON_IF" "$(cat "$tmp/$stem.mon.pcap.log")"
 		"$DOT11XDP" detach "$MON_IF" >/dev/null 2>&1
 		return
 	fi
@@ -436,13 +451,17 @@ live_checks() { # NAME SECURITY DCIPHER TK
 	if [ "$attached" -eq 1 ]; then
 		out=$("$DOT11XDP" key add "$MON_IF" "$sta_mac" "$dcipher" "$tk" 2>&1)
 		rc=$?
-		check "$p dot11xdp key add $MON_IF $sta_mac $dcipher <TK from wpa_supplicant>" [ "$rc" -eq 0 ]
+		if [ "$rc" -eq 0 ]; then
+			ok "$p dot11xdp key add $MON_IF $sta_mac $dcipher <TK from wpa_supplicant>"
+		else
+			not_ok "$p dot11xdp key add $MON_IF $sta_mac $dcipher <TK from wpa_supplicant>" "$out"
+		fi
 		check "$p key add does not print the key" bash -c '! grep -qi "$1" <<<"$2"' _ "$tk" "$out"
 	fi
-	# The frames the air carries from here on must all reach mon0 (decrypted, with the key).
+	# The frames the air carries from here on must all reach mon0 as STATE says.
 	t_key=$(date +%s.%N)
 
-	traffic "$name"
+	traffic "$stem"
 	sleep 1
 	stop_capture "$air_pid"
 	air_pid=
@@ -456,19 +475,19 @@ live_checks() { # NAME SECURITY DCIPHER TK
 
 	check "$p tcpdump lost no frame on $MON_IF or $AIR_IF" \
 		bash -c 'grep -q "^0 packets dropped by kernel" "$1" && grep -q "^0 packets dropped by kernel" "$2"' \
-		_ "$tmp/$name.mon.pcap.log" "$tmp/$name.air.pcap.log"
+		_ "$tmp/$stem.mon.pcap.log" "$tmp/$stem.air.pcap.log"
 	check "$p $PING_COUNT pings cross the link" [ "$ping_rc" -eq 0 ]
 	check "$p the TCP transfer crosses the link ($TCP_BYTES bytes, the same at the server)" \
-		bash -c '[ "$1" -eq 0 ] && cmp -s "$2" "$3"' _ "$tcp_rc" "$work/$name.sent" "$work/$name.received"
+		bash -c '[ "$1" -eq 0 ] && cmp -s "$2" "$3"' _ "$tcp_rc" "$work/$stem.sent" "$work/$stem.received"
 
 	# What the air carried after the key was set (tshark decrypts it on its own) against what
 	# mon0 delivered.
-	frame_table "$tmp/$name.air.pcap" -o wlan.enable_decryption:TRUE \
+	frame_table "$tmp/$stem.air.pcap" -o wlan.enable_decryption:TRUE \
 		-o "uat:80211_keys:$(oracle_key "$name" "$sec")" -Y "frame.time_epoch >= $t_key" \
-		>"$tmp/$name.air.tbl"
-	frame_table "$tmp/$name.mon.pcap" >"$tmp/$name.mon.tbl"
-	compare_frames "$tmp/$name.air.tbl" "$tmp/$name.mon.tbl" >"$work/$name.result"
-	val() { awk -v k="$1" '$1 == k { print $2 }' "$work/$name.result"; }
+		>"$tmp/$stem.air.tbl"
+	frame_table "$tmp/$stem.mon.pcap" >"$tmp/$stem.mon.tbl"
+	compare_frames "$tmp/$stem.air.tbl" "$tmp/$stem.mon.tbl" >"$work/$stem.result"
+	val() { awk -v k="$1" '$1 == k { print $2 }' "$work/$stem.result"; }
 	air=$(val air_protected)
 	dec=$(val mon_decrypted)
 	check "$p the air carried protected unicast data frames ($air), tshark decrypts all of them" \
@@ -477,7 +496,18 @@ live_checks() { # NAME SECURITY DCIPHER TK
 		[ "$air" -gt 0 -a "$(val unseen)" -eq 0 ]
 	[ "$attached" -eq 1 ] || return
 
-	grep '^detail: ' "$work/$name.result" | sed 's/^detail: /# /'
+	if [ "$state" = passes ]; then
+		check "$p $dcipher is not decrypted yet: every one of them passed unchanged ($(val unchanged) of $air)" \
+			[ "$air" -gt 0 -a "$(val unchanged)" -eq "$air" -a "$dec" -eq 0 ]
+		check "$p stats: unsupported $(counter unsupported) = protected frames $MON_IF passed on ($(val mon_protected))" \
+			[ "$(counter unsupported)" = "$(val mon_protected)" ]
+		check "$p stats: nothing decrypted, no MIC failure, replay or malformed frame" \
+			[ "$(counter decrypted)" = 0 -a "$(counter mic_failure)" = 0 -a "$(counter replay)" = 0 \
+			  -a "$(counter malformed)" = 0 ]
+		return
+	fi
+
+	grep '^detail: ' "$work/$stem.result" | sed 's/^detail: /# /'
 	check "$p every one of them reached $MON_IF decrypted ($(val missing) not decrypted)" \
 		[ "$air" -gt 0 -a "$(val missing)" -eq 0 ]
 	check "$p ... with tshark's plaintext, byte for byte ($(val same) same, $(val differ) differ)" \
@@ -486,18 +516,18 @@ live_checks() { # NAME SECURITY DCIPHER TK
 		[ "$(val mon_protected)" -eq 0 ]
 
 	# The payloads, read back from mon0 alone.
-	tshark -n -r "$tmp/$name.mon.pcap" -Y "icmp && ip.addr == $STA_IP" -T fields \
-		-e icmp.type -e icmp.seq -e data.data 2>/dev/null >"$tmp/$name.icmp"
+	tshark -n -r "$tmp/$stem.mon.pcap" -Y "icmp && ip.addr == $STA_IP" -T fields \
+		-e icmp.type -e icmp.seq -e data.data 2>/dev/null >"$tmp/$stem.icmp"
 	echoes=$(awk -v pat="$PING_PATTERN" -v n="$PING_COUNT" '
 		($1 == 8 || $1 == 0) && $2 >= 1 && $2 <= n && index($3, pat pat) { seen[$1 " " $2] = 1 }
-		END { print length(seen) }' "$tmp/$name.icmp")
+		END { print length(seen) }' "$tmp/$stem.icmp")
 	check "$p $MON_IF shows all $PING_COUNT echo requests and replies with the payload pattern ($echoes of $((2 * PING_COUNT)))" \
 		[ "$echoes" -eq $((2 * PING_COUNT)) ]
-	tshark -n -r "$tmp/$name.mon.pcap" -q -z follow,tcp,raw,0 2>/dev/null |
-		awk '/^[0-9a-f]+$/' | tr -d '\n' >"$tmp/$name.follow"
+	tshark -n -r "$tmp/$stem.mon.pcap" -q -z follow,tcp,raw,0 2>/dev/null |
+		awk '/^[0-9a-f]+$/' | tr -d '\n' >"$tmp/$stem.follow"
 	check "$p $MON_IF shows the TCP stream's $TCP_BYTES bytes, the same the server received" \
-		[ -s "$work/$name.received" -a \
-		  "$(od -An -v -tx1 "$work/$name.received" | tr -d ' \n')" = "$(cat "$tmp/$name.follow")" ]
+		[ -s "$work/$stem.received" -a \
+		  "$(od -An -v -tx1 "$work/$stem.received" | tr -d ' \n')" = "$(cat "$tmp/$stem.follow")" ]
 
 	# The program's own counters.
 	check "$p stats: decrypted $(counter decrypted) = frames $MON_IF delivered decrypted ($dec)" \
@@ -506,8 +536,19 @@ live_checks() { # NAME SECURITY DCIPHER TK
 		[ "$(counter mic_failure)" = 0 -a "$(counter replay)" = 0 -a "$(counter malformed)" = 0 ]
 }
 
+# The AES engines this kernel offers: the kfunc engine needs the BPF crypto kfuncs (6.10+).
+engines=table
+grep -qa bpf_crypto_decrypt /sys/kernel/btf/vmlinux && engines="kfunc table"
+echo "# AES engines: $engines"
 for line in "${ciphers[@]}"; do
-	# shellcheck disable=SC2086 # the table's fields
-	run_network $line
+	read -r name sec dcipher state <<<"$line"
+	case "$state" in
+	decrypts)
+		for engine in $engines; do
+			run_network "$name" "$sec" "$dcipher" decrypts "$engine"
+		done ;;
+	passes | refused) run_network "$name" "$sec" "$dcipher" "$state" ;;
+	*) not_ok "$name: the table says '$state' (decrypts, passes or refused)" ;;
+	esac
 done
 tap_exit
