@@ -12,7 +12,7 @@
 # guest output, captures) stay in $OUTPUT/vm/run/RELEASE/ for a look afterwards.
 # VM_TESTS replaces the list of tests run in each kernel. VM_TEST_TIMEOUT (seconds, default 600)
 # bounds each test, VM_KERNEL_TIMEOUT (default 900) each guest from boot to power-off, so a
-# hung guest costs CI at most that; a normal run takes 3 to 4 minutes per kernel.
+# hung guest costs CI at most that; a normal run takes 4 to 6 minutes per kernel.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
