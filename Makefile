@@ -51,6 +51,9 @@ CLI := $(OUTPUT)/dot11xdp
 # Every tools/*.c and tests/*.c is a program of its own; tests/lib/*.c is linked into each test.
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOLS := $(patsubst tools/%.c,$(OUTPUT)/tools/%,$(TOOL_SRCS))
+# bench/*.c: one micro-benchmark each, built and run by `make bench` only.
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCHES := $(patsubst bench/%.c,$(OUTPUT)/bench/%,$(BENCH_SRCS))
 TESTLIB_SRCS := $(wildcard tests/lib/*.c)
 TESTLIB_OBJS := $(patsubst tests/lib/%.c,$(OUTPUT)/tests/lib/%.o,$(TESTLIB_SRCS))
 TEST_SRCS := $(wildcard tests/*.c)
@@ -70,6 +73,7 @@ help:
 	@echo '  deps       install the Debian packages the build, tests and demo need (idempotent)'
 	@echo '  demo       decrypt a bundled WPA2 capture on a simulated monitor NIC, in a network namespace'
 	@echo '  test       run the whole test suite (needs root); ends with "N passed, N failed"'
+	@echo '  bench      build and run the micro-benchmarks in bench/ (needs root; not part of test)'
 	@echo '  install    install the library, headers, CLI and pkg-config file under PREFIX=$(PREFIX)'
 	@echo '  clean      remove $(OUTPUT)/'
 	@echo 'Variables: V=1 (full commands), OUTPUT=dir, PREFIX=dir, CLANG=clang-19, SHARED=../shared'
@@ -77,7 +81,7 @@ help:
 deps:
 	$(Q)scripts/install-deps.sh
 
-$(OUTPUT) $(OUTPUT)/bpf $(OUTPUT)/lib $(OUTPUT)/cli $(OUTPUT)/tools $(OUTPUT)/tests $(OUTPUT)/tests/lib:
+$(OUTPUT) $(OUTPUT)/bpf $(OUTPUT)/lib $(OUTPUT)/cli $(OUTPUT)/tools $(OUTPUT)/tests $(OUTPUT)/tests/lib $(OUTPUT)/bench:
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c Makefile | $(OUTPUT)/bpf
@@ -112,6 +116,14 @@ $(CLI): $(CLI_OBJS) $(LIB_A)
 $(OUTPUT)/tools/%: tools/%.c $(LIB_A) Makefile | $(OUTPUT)/tools
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(LIB_A) $(LIBS)
+
+$(OUTPUT)/bench/%: bench/%.c $(LIB_A) Makefile $(SKELS) | $(OUTPUT)/bench
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(LIB_A) $(LIBS)
+
+# Needs root (BPF_PROG_TEST_RUN); not part of `make test`.
+bench: $(BENCHES)
+	$(Q)for b in $(BENCHES); do $$b || exit 1; done
 
 $(OUTPUT)/tests/lib/%.o: tests/lib/%.c Makefile $(SKELS) | $(OUTPUT)/tests/lib
 	$(call msg,CC,$@)

@@ -7,7 +7,10 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-/* The table engine's test: no kfunc engine, so no pinned dot11xdp_crypto, and it loads on 6.1. */
+/*
+ * The table engine's test: no kfunc engine, so no pinned dot11xdp_crypto. Built with
+ * DOT11XDP_LOOP_BPF_LOOP (test_ccm_loop.bpf.c), it loads on kernels without may_goto too.
+ */
 #define DOT11XDP_KFUNC_ENGINE 0
 #include "lib/ccm.h"
 #include "test_ccm.h"
@@ -26,7 +29,7 @@ int xdp_test_ccm(struct xdp_md *ctx)
 	struct test_ccm_request req;
 	struct dot11xdp_work *work;
 	struct dot11xdp_key *key;
-	__u32 zero = 0, in_len, out_len;
+	__u32 zero = 0, out_len, last;
 
 	if (bpf_xdp_load_bytes(ctx, 0, &req, sizeof(req)))
 		return XDP_ABORTED;
@@ -35,11 +38,15 @@ int xdp_test_ccm(struct xdp_md *ctx)
 	if (!key || !work)
 		return XDP_ABORTED;
 
-	/* Lengths beyond body go to the CCM functions uncopied: they must refuse them. */
-	in_len = req.len;
-	if (in_len > DOT11XDP_BODY_MAX)
-		in_len = DOT11XDP_BODY_MAX;
-	if (in_len && bpf_xdp_load_bytes(ctx, body_at, work->body, in_len))
+	/*
+	 * Copy 1..DOT11XDP_BODY_MAX bytes in; lengths beyond body go to the CCM functions
+	 * uncopied, and they must refuse them. 6.1's verifier learns no lower bound from
+	 * len != 0 ("invalid access to map value ... size=0"): bound len - 1 instead, behind an
+	 * empty asm (clang would fold it back), and pass that plus one.
+	 */
+	last = req.len - 1;
+	asm("" : "+r"(last));
+	if (last < DOT11XDP_BODY_MAX && bpf_xdp_load_bytes(ctx, body_at, work->body, last + 1))
 		return XDP_ABORTED;
 
 	if (req.op == TEST_CCM_DECRYPT) {
@@ -56,9 +63,14 @@ int xdp_test_ccm(struct xdp_md *ctx)
 
 	if (req.flags & TEST_CCM_NO_STORE)
 		return XDP_PASS;
-	if (!req.result && out_len && out_len <= DOT11XDP_BODY_MAX &&
-	    bpf_xdp_store_bytes(ctx, body_at, work->body, out_len))
-		return XDP_ABORTED;
+	if (!req.result) {
+		/* As for the copy in. */
+		last = out_len - 1;
+		asm("" : "+r"(last));
+		if (last < DOT11XDP_BODY_MAX &&
+		    bpf_xdp_store_bytes(ctx, body_at, work->body, last + 1))
+			return XDP_ABORTED;
+	}
 	if (bpf_xdp_store_bytes(ctx, 0, &req, sizeof(req)))
 		return XDP_ABORTED;
 	return XDP_PASS;

@@ -3,7 +3,9 @@
  * The CCM core (bpf/lib/ccm.h over the table AES engine) on its own, run in the kernel with
  * BPF_PROG_TEST_RUN through bpf/test_ccm.bpf.c: the IEEE 802.11 CCMP vectors byte for byte,
  * single-bit forgeries, argument refusals, and OpenSSL's AES-CCM as an independent oracle
- * over random keys, nonces, AADs and every body length that matters.
+ * over random keys, nonces, AADs and every body length that matters. Everything runs twice:
+ * with the may_goto loops of kernels 6.9+ and with the bpf_loop() ones of older kernels
+ * (bpf/test_ccm_loop.bpf.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 
 #include "material.h"
 #include "test_ccm.skel.h"
+#include "test_ccm_loop.skel.h"
 #include "testlib.h"
 #include "../bpf/test_ccm.h"
 
@@ -24,7 +27,13 @@
 #define BODY_MAX 2336
 #define AAD_MAX 30
 
-static struct test_ccm_bpf *skel;
+/* One build of the test program, and the prefix of its checks' names. */
+struct ccm_build {
+	const char *name;
+	struct bpf_program *prog;
+	struct bpf_map *key_map;
+};
+static const struct ccm_build *build;
 
 struct ccm_case {
 	const uint8_t *tk;
@@ -44,7 +53,7 @@ static void set_key(const uint8_t *tk, size_t tk_len)
 	err = dot11xdp_material_prepare_aes(&key, tk, tk_len, DOT11XDP_ENGINE_TABLE);
 	if (err)
 		test_fatal("dot11xdp_material_prepare_aes: %s", strerror(-err));
-	err = bpf_map__update_elem(skel->maps.test_ccm_key, &zero, sizeof(zero), &key, sizeof(key), 0);
+	err = bpf_map__update_elem(build->key_map, &zero, sizeof(zero), &key, sizeof(key), 0);
 	if (err)
 		test_fatal("updating test_ccm_key: %s", strerror(-err));
 }
@@ -55,11 +64,11 @@ static void patch_key(__u8 tk_len, __u8 engine)
 	struct dot11xdp_key key;
 	__u32 zero = 0;
 
-	if (bpf_map__lookup_elem(skel->maps.test_ccm_key, &zero, sizeof(zero), &key, sizeof(key), 0))
+	if (bpf_map__lookup_elem(build->key_map, &zero, sizeof(zero), &key, sizeof(key), 0))
 		test_fatal("reading test_ccm_key");
 	key.tk_len = tk_len;
 	key.engine = engine;
-	if (bpf_map__update_elem(skel->maps.test_ccm_key, &zero, sizeof(zero), &key, sizeof(key), 0))
+	if (bpf_map__update_elem(build->key_map, &zero, sizeof(zero), &key, sizeof(key), 0))
 		test_fatal("updating test_ccm_key");
 }
 
@@ -93,7 +102,7 @@ static int ccm_run(__u32 op, const struct ccm_case *c, const uint8_t *in, size_t
 	if (len)
 		memcpy(pkt + sizeof(req), in, len);
 	opts.data_size_in = sizeof(req) + body_room;
-	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xdp_test_ccm), &opts);
+	err = bpf_prog_test_run_opts(bpf_program__fd(build->prog), &opts);
 	if (err)
 		test_fatal("BPF_PROG_TEST_RUN: %s", strerror(errno));
 	if (opts.retval != XDP_PASS)
@@ -159,10 +168,11 @@ static void check_flips(const char *vector, const char *what, struct ccm_case *c
 		   vector, flips, what);
 }
 
-static void check_vector(const struct tv_file *tv, const char *title, const char *aad_name,
+static void check_vector(const struct tv_file *tv, const char *vector, const char *aad_name,
 			 const char *nonce_name, const char *ct_name)
 {
-	const struct tv_section *s = tv_find(tv, title, 0);
+	const struct tv_section *s = tv_find(tv, vector, 0);
+	char title[128];
 	uint8_t body[BODY_MAX], out[BODY_MAX], want[BODY_MAX], aad[AAD_MAX], nonce[13];
 	const struct tv_field *tk, *pt, *ct, *mic, *fa, *fn;
 	struct ccm_case c;
@@ -170,7 +180,8 @@ static void check_vector(const struct tv_file *tv, const char *title, const char
 	int ret;
 
 	if (!s)
-		test_fatal("vector \"%s\" not found", title);
+		test_fatal("vector \"%s\" not found", vector);
+	snprintf(title, sizeof(title), "%s: %s", build->name, vector);
 	tk = need_field(s, "TK");
 	pt = need_field(s, "Plaintext Data");
 	ct = need_field(s, ct_name);
@@ -238,39 +249,41 @@ static void check_refusals(void)
 
 	c.mic_len = 4;
 	test_check(ccm_run(TEST_CCM_ENCRYPT, &c, body, 40, NULL, NULL) == -1,
-		   "ccm_encrypt refuses a 4-byte MIC");
+		   "%s: ccm_encrypt refuses a 4-byte MIC", build->name);
 	c.mic_len = 12;
 	test_check(ccm_run(TEST_CCM_DECRYPT, &c, out, 48, NULL, NULL) == -1,
-		   "ccm_decrypt refuses a 12-byte MIC");
+		   "%s: ccm_decrypt refuses a 12-byte MIC", build->name);
 	c.mic_len = 8;
 	c.aad_len = AAD_MAX + 1;
 	test_check(ccm_run(TEST_CCM_ENCRYPT, &c, body, 40, NULL, NULL) == -1 &&
 			   ccm_run(TEST_CCM_DECRYPT, &c, out, 48, NULL, NULL) == -1,
-		   "ccm_encrypt and ccm_decrypt refuse a 31-byte AAD");
+		   "%s: ccm_encrypt and ccm_decrypt refuse a 31-byte AAD", build->name);
 	c.aad_len = 22;
 	test_check(ccm_run(TEST_CCM_DECRYPT, &c, out, 7, NULL, NULL) == -1 &&
 			   ccm_run(TEST_CCM_DECRYPT, &c, out, 0, NULL, NULL) == -1,
-		   "ccm_decrypt refuses a body shorter than the MIC");
+		   "%s: ccm_decrypt refuses a body shorter than the MIC", build->name);
 	test_check(ccm_run(TEST_CCM_DECRYPT, &c, body, BODY_MAX + 1, NULL, NULL) == -1,
-		   "ccm_decrypt refuses a body longer than DOT11XDP_BODY_MAX");
+		   "%s: ccm_decrypt refuses a body longer than DOT11XDP_BODY_MAX", build->name);
 	test_check(ccm_run(TEST_CCM_ENCRYPT, &c, body, BODY_MAX - 8 + 1, NULL, NULL) == -1,
-		   "ccm_encrypt refuses a plaintext whose MIC would not fit body");
+		   "%s: ccm_encrypt refuses a plaintext whose MIC would not fit body",
+		   build->name);
 	c.mic_len = 16;
 	test_check(ccm_run(TEST_CCM_ENCRYPT, &c, body, BODY_MAX - 16 + 1, NULL, NULL) == -1,
-		   "ccm_encrypt refuses a plaintext whose 16-byte MIC would not fit body");
+		   "%s: ccm_encrypt refuses a plaintext whose 16-byte MIC would not fit body",
+		   build->name);
 	c.mic_len = 8;
 
 	patch_key(24, DOT11XDP_ENGINE_TABLE);
 	test_check(ccm_run(TEST_CCM_ENCRYPT, &c, body, 40, NULL, NULL) == -1 &&
 			   ccm_run(TEST_CCM_DECRYPT, &c, out, 48, NULL, NULL) == -1,
-		   "a key whose tk_len is neither 16 nor 32 is refused");
+		   "%s: a key whose tk_len is neither 16 nor 32 is refused", build->name);
 	patch_key(16, DOT11XDP_ENGINE_KFUNC);
 	test_check(ccm_run(TEST_CCM_ENCRYPT, &c, body, 40, NULL, NULL) == -1 &&
 			   ccm_run(TEST_CCM_DECRYPT, &c, out, 48, NULL, NULL) == -1,
-		   "a key prepared for an engine this build lacks is refused");
+		   "%s: a key prepared for an engine this build lacks is refused", build->name);
 	patch_key(16, 0);
 	test_check(ccm_run(TEST_CCM_DECRYPT, &c, out, 48, NULL, NULL) == -1,
-		   "a key with no engine is refused");
+		   "%s: a key with no engine is refused", build->name);
 }
 
 /* xorshift64*: reproducible random cases (the seed is printed). */
@@ -349,12 +362,14 @@ static void check_openssl(void)
 				printf("# a one-bit forgery verified: len %zu\n", len);
 		}
 	}
-	test_check(enc_bad == 0, "ccm_encrypt equals OpenSSL AES-CCM in all %u random cases "
-		   "(body lengths 0..64 and up to %d)", cases, BODY_MAX - 8);
-	test_check(dec_bad == 0, "ccm_decrypt recovers the plaintext of OpenSSL's output in all %u cases",
-		   cases);
-	test_check(forged == 0, "ccm_decrypt refuses a one-bit forgery of OpenSSL's output in all %u cases",
-		   cases);
+	test_check(enc_bad == 0, "%s: ccm_encrypt equals OpenSSL AES-CCM in all %u random cases "
+		   "(body lengths 0..64 and up to %d)", build->name, cases, BODY_MAX - 8);
+	test_check(dec_bad == 0,
+		   "%s: ccm_decrypt recovers the plaintext of OpenSSL's output in all %u cases",
+		   build->name, cases);
+	test_check(forged == 0,
+		   "%s: ccm_decrypt refuses a one-bit forgery of OpenSSL's output in all %u cases",
+		   build->name, cases);
 }
 
 /* Verifier cost and a rough speed figure: printed for the record, not asserted. */
@@ -367,10 +382,11 @@ static void report_costs(void)
 	struct bpf_prog_info info = {};
 	__u32 info_len = sizeof(info);
 	size_t out_len;
-	int fd = bpf_program__fd(skel->progs.xdp_test_ccm);
+	int fd = bpf_program__fd(build->prog);
 
 	if (!bpf_obj_get_info_by_fd(fd, &info, &info_len))
-		printf("# verifier: %u instructions processed for xdp_test_ccm\n", info.verified_insns);
+		printf("# %s: the verifier processed %u instructions for xdp_test_ccm\n", build->name,
+		       info.verified_insns);
 
 	set_key(tk, 16);
 	if (ccm_run(TEST_CCM_ENCRYPT, &c, pkt + sizeof(*req), 1500, pkt + sizeof(*req), &out_len))
@@ -384,37 +400,73 @@ static void report_costs(void)
 						  .aad_len = 22, .mic_len = 8 };
 		memcpy(req->nonce, nonce, 13);
 		if (!bpf_prog_test_run_opts(fd, &opts))
-			printf("# %s of a 1500-byte payload (CCMP-128): %u ns per frame, %.0f MB/s\n",
-			       op == TEST_CCM_DECRYPT ? "ccm_decrypt" : "ccm_encrypt", opts.duration,
+			printf("# %s: %s of a 1500-byte payload (CCMP-128): %u ns per frame, %.0f MB/s\n",
+			       build->name, op == TEST_CCM_DECRYPT ? "ccm_decrypt" : "ccm_encrypt",
+			       opts.duration,
 			       opts.duration ? 1500.0 * 1000 / opts.duration : 0);
 	}
 }
 
+/* may_goto's opcode (BPF_JMP | BPF_JCOND), newer than Debian 12's uapi headers. */
+#define INSN_MAY_GOTO (BPF_JMP | 0xe0)
+
+/* may_goto instructions in a loaded program (subprograms included). */
+static unsigned int count_may_goto(const struct bpf_program *prog)
+{
+	const struct bpf_insn *insns = bpf_program__insns(prog);
+	size_t n = bpf_program__insn_cnt(prog);
+	unsigned int found = 0;
+
+	for (size_t i = 0; insns && i < n; i++)
+		if (insns[i].code == INSN_MAY_GOTO)
+			found++;
+	return found;
+}
+
+static void check_build(const struct tv_file *tv, const struct ccm_build *b)
+{
+	build = b;
+	check_vector(tv, "M.6.4 CCMP test vector", "CCMP AAD", "CCM Nonce", "CCMP encrypted");
+	check_vector(tv, "M.9.2 CCMP with unicast Deauthentication", "CCMP AAD", "CCM Nonce",
+		     "CCMP encrypted");
+	check_vector(tv, "M.6.4 CCMP-256 test vector", "CCMP-256 AAD", "CCMP-256 nonce",
+		     "CCMP-256 encrypted");
+	check_refusals();
+	check_openssl();
+	report_costs();
+}
+
 int main(void)
 {
+	struct test_ccm_loop_bpf *skel_loop;
+	struct test_ccm_bpf *skel;
 	struct tv_file tv;
 	int err;
 
 	test_require_root();
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
 	skel = test_ccm_bpf__open_and_load();
-	if (!test_check(skel != NULL, "the CCM test program passes the verifier"))
+	if (!test_check(skel != NULL, "may_goto: the CCM test program passes the verifier"))
 		test_fatal("loading bpf/test_ccm.bpf.c: %s", strerror(errno));
+	skel_loop = test_ccm_loop_bpf__open_and_load();
+	if (!test_check(skel_loop != NULL, "bpf_loop: the CCM test program passes the verifier"))
+		test_fatal("loading bpf/test_ccm_loop.bpf.c: %s", strerror(errno));
+	/* The fallback is for kernels that refuse may_goto: it must not contain one. */
+	test_check(count_may_goto(skel->progs.xdp_test_ccm) > 0,
+		   "may_goto: the default build loops with may_goto");
+	test_check(count_may_goto(skel_loop->progs.xdp_test_ccm) == 0,
+		   "bpf_loop: the fallback build has no may_goto instruction (loads before 6.9)");
 
 	err = tv_load(test_data_path("ieee80211-cipher-vectors.txt"), &tv);
 	if (err)
 		test_fatal("loading the IEEE vectors: %s", strerror(-err));
-	check_vector(&tv, "M.6.4 CCMP test vector", "CCMP AAD", "CCM Nonce", "CCMP encrypted");
-	check_vector(&tv, "M.9.2 CCMP with unicast Deauthentication", "CCMP AAD", "CCM Nonce",
-		     "CCMP encrypted");
-	check_vector(&tv, "M.6.4 CCMP-256 test vector", "CCMP-256 AAD", "CCMP-256 nonce",
-		     "CCMP-256 encrypted");
+	check_build(&tv, &(struct ccm_build){ "may_goto", skel->progs.xdp_test_ccm,
+					      skel->maps.test_ccm_key });
+	check_build(&tv, &(struct ccm_build){ "bpf_loop", skel_loop->progs.xdp_test_ccm,
+					      skel_loop->maps.test_ccm_key });
 	tv_free(&tv);
 
-	check_refusals();
-	check_openssl();
-	report_costs();
-
+	test_ccm_loop_bpf__destroy(skel_loop);
 	test_ccm_bpf__destroy(skel);
 	return test_done();
 }

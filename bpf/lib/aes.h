@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The AES engine interface: the few bulk operations the cipher modes (ccm.h, later GCMP) are
+ * The AES engine interface: the few bulk operations the cipher modes (ccm.h, gcm.h) are
  * written against, each over a contiguous run of whole 16-byte blocks inside the per-CPU
  * work buffer. Regions are named by byte offset into struct dot11xdp_work, so an engine built
  * on the kernel's crypto kfuncs can wrap the work value in one dynptr, narrow it with

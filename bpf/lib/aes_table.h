@@ -12,10 +12,10 @@
  * - Between rounds the state is four u64 columns. Each row's byte sits in its own lane already
  *   multiplied by 8, the table stride: row 0 at bits 3-10, row 1 at bits 24-31, row 2 at bits
  *   35-42, row 3 at bits 56-63. XOR works lane by lane, so after a round every lane holds a
- *   ready-made byte offset into the next table, extracted by one mask, one shift, or a shift
- *   and a mask (AES_ROW0..3), each of which the verifier can bound by 2047.
+ *   ready-made byte offset into the next table, which one mask or one shift extracts (see
+ *   AES_COLUMN) and the verifier can bound by 2047.
  * - The four round tables (S-box times one column of MixColumns, in that lane format) lie in
- *   one struct, so one base pointer reaches each by the load's constant offset.
+ *   one struct, so one base register reaches each by the load's constant offset.
  * - The last round has no MixColumns: two tables of u32 pairs place S[x] at its row's byte of
  *   an ordinary little-endian column word.
  * - Blocks come in and go out as little-endian u32 column words: byte 4c + r of a block is
@@ -23,6 +23,9 @@
  * - Round keys (work->aes_rk, filled by aes_table_begin from the FIPS-197 schedule): words 0-3
  *   round 0 as column words, 4r..4r+3 round r (1 <= r < Nr) in lane format, 56-59 the last
  *   round as column words, for AES-128 and AES-256 alike.
+ *
+ * Speed (AES-128, this project's 2-vCPU AMD EPYC test VM): about 5 ns per round, so 45-55 ns
+ * per block; CTR blocks are the cheaper ones (see aes_table_ctr_xor).
  */
 #ifndef DOT11XDP_BPF_AES_TABLE_H
 #define DOT11XDP_BPF_AES_TABLE_H
@@ -74,7 +77,7 @@
 	F(0x41) F(0x99) F(0x2d) F(0x0f) F(0xb0) F(0x54) F(0xbb) F(0x16)
 
 #define AES_XTIME(s) ((((s) << 1) ^ (((s) >> 7) * 0x1b)) & 0xff)
-#define AES_LANES(r0, r1, r2, r3)                                                          \
+#define AES_LANES(r0, r1, r2, r3)                                                              \
 	((__u64)(r0) << 3 | (__u64)(r1) << 24 | (__u64)(r2) << 35 | (__u64)(r3) << 56)
 /* Round table k: S-box output s entering at row k, times MixColumns column k (2,1,1,3 rotated). */
 #define AES_ROUND0(s) AES_LANES(AES_XTIME(s), s, s, AES_XTIME(s) ^ (s)),
@@ -84,14 +87,12 @@
 #define AES_LAST01(s) { (s), (s) << 8 },
 #define AES_LAST23(s) { (s) << 16, (s) << 24 },
 
-#define AES_TABLE_BYTES 2048
-
 struct aes_table_lookup {
 	__u64 round[4][256];
 	__u32 last[2][256][2];
 	/*
-	 * A lane index is bounded by 2047 for the verifier, not by 2040: keep an 8-byte load at
-	 * the end of the last table inside the map value ("invalid access to map value").
+	 * A lane index is bounded by 2047 for the verifier, not by 2040: keep a load at the end
+	 * of the last table inside the map value ("invalid access to map value").
 	 */
 	__u8 reach_pad[8];
 };
@@ -104,114 +105,142 @@ static const struct aes_table_lookup aes_table = {
 	.last = { { AES_SBOX(AES_LAST01) }, { AES_SBOX(AES_LAST23) } },
 };
 
-/* Byte offset of a state byte (row 0..3 of a lane-format column) into a table. */
-#define AES_ROW0(s) ((s) & 0x7f8)
-#define AES_ROW1(s) ((__u64)((__u32)(s) >> 21))
-#define AES_ROW2(s) (((s) >> 32) & 0x7f8)
-#define AES_ROW3(s) ((s) >> 53)
-/* The same from an ordinary little-endian column word (first round). */
-#define AES_WROW0(x) ((__u64)(((__u32)(x) << 3) & 0x7f8))
-#define AES_WROW1(x) ((__u64)(((__u32)(x) >> 5) & 0x7f8))
-#define AES_WROW2(x) ((__u64)(((__u32)(x) >> 13) & 0x7f8))
-#define AES_WROW3(x) ((__u64)(((__u32)(x) >> 21) & 0x7f8))
+/*
+ * The rounds are BPF assembly with fixed registers. Given the same in C, clang splits each
+ * table address into base + offset, hoists the four table addresses out of the loop and
+ * spills them and the state over BPF's ten registers: a CCM frame took a quarter longer.
+ * Here a round needs exactly ten: the four input columns (consumed), the four outputs, the
+ * table base and one temporary, which first carries the round-key pointer in.
+ *
+ *   r0       temporary; the round keys' address on entry to a round
+ *   r1-r4    state A (columns 0-3)
+ *   r5-r8    state B (columns 0-3)
+ *   r9       aes_table
+ *
+ * One lookup is extract, add base, load, xor: the verifier bounds every extracted offset by
+ * its mask or shift (at most 2047; reach_pad covers an 8-byte load there). The texts read
+ * memory the compiler does not see (tables, round keys): hence their "memory" clobbers.
+ */
+#define AES_LOOKUP(extract, acc, size, table)                                                  \
+	extract "r0 += r9\n\t"                                                                 \
+	"r0 = *(" #size " *)(r0 + %[" #table "])\n\t"                                          \
+	"r" #acc " ^= r0\n\t"
 
 /*
- * Table reads. Left to itself, clang turns tab + index + k * 2048 into (tab + k * 2048) +
- * index, hoists the four table addresses out of the loop and spills them; an empty asm on
- * tab + index keeps one base register and puts k * 2048 into each load's offset.
+ * One input column S of lane format, rows 0-3 into accumulators D0-D3 (row r goes to output
+ * column c - r: ShiftRows). Rows 0, 1 and 3 come from a copy by one mask or one shift (row 1
+ * by a 32-bit shift, which drops the upper half); row 2 takes S itself.
  */
-static __always_inline const __u8 *aes_table_at(const __u8 *tab, __u64 off)
-{
-	const __u8 *at = tab + off;
+#define AES_COLUMN(S, D0, D1, D2, D3, size, t0, t1, t2, t3)                                    \
+	AES_LOOKUP("r0 = r" #S "\n\tr0 &= 0x7f8\n\t", D0, size, t0)                            \
+	AES_LOOKUP("w0 = w" #S "\n\tw0 >>= 21\n\t", D1, size, t1)                              \
+	AES_LOOKUP("r0 = r" #S "\n\tr0 >>= 53\n\t", D3, size, t3)                              \
+	"r" #S " >>= 32\n\t"                                                                   \
+	"r" #S " &= 0x7f8\n\t"                                                                 \
+	"r" #S " += r9\n\t"                                                                    \
+	"r" #S " = *(" #size " *)(r" #S " + %[" #t2 "])\n\t"                                   \
+	"r" #D2 " ^= r" #S "\n\t"
 
-	asm("" : "+r"(at));
-	return at;
-}
+/* The same for an ordinary column word (first round): each byte shifted into place. */
+#define AES_WORD_COLUMN(S, D0, D1, D2, D3)                                                     \
+	AES_LOOKUP("r0 = r" #S "\n\tr0 <<= 3\n\tr0 &= 0x7f8\n\t", D0, u64, t0)                 \
+	AES_LOOKUP("r0 = r" #S "\n\tr0 >>= 5\n\tr0 &= 0x7f8\n\t", D1, u64, t1)                 \
+	AES_LOOKUP("r0 = r" #S "\n\tr0 >>= 13\n\tr0 &= 0x7f8\n\t", D2, u64, t2)                \
+	"r" #S " >>= 21\n\t"                                                                   \
+	"r" #S " &= 0x7f8\n\t"                                                                 \
+	"r" #S " += r9\n\t"                                                                    \
+	"r" #S " = *(u64 *)(r" #S " + %[t3])\n\t"                                              \
+	"r" #D3 " ^= r" #S "\n\t"
 
-static __always_inline const __u8 *aes_table_base(void)
-{
-	return aes_table_at((const __u8 *)&aes_table, 0);
-}
+/* The round's keys (work->aes_rk words k0..k3, byte offsets from r0) into the outputs. */
+#define AES_ROUND_KEY(D0, D1, D2, D3)                                                          \
+	"r" #D0 " = *(u64 *)(r0 + %[k0])\n\t"                                                  \
+	"r" #D1 " = *(u64 *)(r0 + %[k1])\n\t"                                                  \
+	"r" #D2 " = *(u64 *)(r0 + %[k2])\n\t"                                                  \
+	"r" #D3 " = *(u64 *)(r0 + %[k3])\n\t"
 
-#define AES_T(k, off) (*(const __u64 *)(aes_table_at(tab, off) + (k) * AES_TABLE_BYTES))
-#define AES_L(k, off)                                                                      \
-	(*(const __u32 *)(aes_table_at(tab, off) +                                             \
-			  __builtin_offsetof(struct aes_table_lookup, last) +                    \
-			  ((k) >> 1) * AES_TABLE_BYTES + ((k) & 1) * 4))
+/* A round S0-3 -> D0-3 through the tables t0-t3 (entries of size), round keys at r0. */
+#define AES_ROUND_WITH(size, t0, t1, t2, t3, D0, D1, D2, D3, S0, S1, S2, S3)                   \
+	AES_ROUND_KEY(D0, D1, D2, D3)                                                          \
+	AES_COLUMN(S0, D0, D3, D2, D1, size, t0, t1, t2, t3)                                   \
+	AES_COLUMN(S1, D1, D0, D3, D2, size, t0, t1, t2, t3)                                   \
+	AES_COLUMN(S2, D2, D1, D0, D3, size, t0, t1, t2, t3)                                   \
+	AES_COLUMN(S3, D3, D2, D1, D0, size, t0, t1, t2, t3)
+
+/* A middle round, and the last one (no MixColumns: ordinary column words out). */
+#define AES_ROUND_TEXT(...) AES_ROUND_WITH(u64, t0, t1, t2, t3, __VA_ARGS__)
+#define AES_LAST_ROUND_TEXT(...) AES_ROUND_WITH(u32, l0, l1, l2, l3, __VA_ARGS__)
+
+/* The first round, from ordinary column words (block XOR round key 0). */
+#define AES_FIRST_ROUND_TEXT(D0, D1, D2, D3, S0, S1, S2, S3)                                   \
+	AES_ROUND_KEY(D0, D1, D2, D3)                                                          \
+	AES_WORD_COLUMN(S0, D0, D3, D2, D1)                                                    \
+	AES_WORD_COLUMN(S1, D1, D0, D3, D2)                                                    \
+	AES_WORD_COLUMN(S2, D2, D1, D0, D3)                                                    \
+	AES_WORD_COLUMN(S3, D3, D2, D1, D0)
+
+/* Table offsets within aes_table, as immediates for the texts above. */
+#define AES_TABLE_OPERANDS                                                                     \
+	[t0] "i"(__builtin_offsetof(struct aes_table_lookup, round[0])),                       \
+	[t1] "i"(__builtin_offsetof(struct aes_table_lookup, round[1])),                       \
+	[t2] "i"(__builtin_offsetof(struct aes_table_lookup, round[2])),                       \
+	[t3] "i"(__builtin_offsetof(struct aes_table_lookup, round[3])),                       \
+	[l0] "i"(__builtin_offsetof(struct aes_table_lookup, last[0])),                        \
+	[l1] "i"(__builtin_offsetof(struct aes_table_lookup, last[0]) + 4),                    \
+	[l2] "i"(__builtin_offsetof(struct aes_table_lookup, last[1])),                        \
+	[l3] "i"(__builtin_offsetof(struct aes_table_lookup, last[1]) + 4)
+/* Byte offsets of round key words k .. k + 3, likewise. */
+#define AES_KEY_OPERANDS(k) [k0] "i"(8 * (k)), [k1] "i"(8 * (k) + 8), [k2] "i"(8 * (k) + 16),  \
+			    [k3] "i"(8 * (k) + 24)
 
 /*
- * One full round: lane-format columns s##0..3 in, o##0..3 out, round key words rk[0..3];
- * tab is aes_table_base(). Output column c takes row r from input column c + r
- * (ShiftRows); going through the input columns in turn lets each die early, which keeps
- * the round within BPF's ten registers.
+ * Run one round text from state s to state d with round keys rk[k .. k + 3]. The state
+ * variables must be the register variables the text names (see AES_STATE_REGS).
  */
-#define AES_ROUND(o, s, rk)                                                                    \
+#define AES_RUN(text, d, s, rk, k)                                                             \
 	do {                                                                                   \
-		o##0 = (rk)[0] ^ AES_T(0, AES_ROW0(s##0));                                     \
-		o##3 = (rk)[3] ^ AES_T(1, AES_ROW1(s##0));                                     \
-		o##2 = (rk)[2] ^ AES_T(2, AES_ROW2(s##0));                                     \
-		o##1 = (rk)[1] ^ AES_T(3, AES_ROW3(s##0));                                     \
-		o##1 ^= AES_T(0, AES_ROW0(s##1));                                              \
-		o##0 ^= AES_T(1, AES_ROW1(s##1));                                              \
-		o##3 ^= AES_T(2, AES_ROW2(s##1));                                              \
-		o##2 ^= AES_T(3, AES_ROW3(s##1));                                              \
-		o##2 ^= AES_T(0, AES_ROW0(s##2));                                              \
-		o##1 ^= AES_T(1, AES_ROW1(s##2));                                              \
-		o##0 ^= AES_T(2, AES_ROW2(s##2));                                              \
-		o##3 ^= AES_T(3, AES_ROW3(s##2));                                              \
-		o##3 ^= AES_T(0, AES_ROW0(s##3));                                              \
-		o##2 ^= AES_T(1, AES_ROW1(s##3));                                              \
-		o##1 ^= AES_T(2, AES_ROW2(s##3));                                              \
-		o##0 ^= AES_T(3, AES_ROW3(s##3));                                              \
+		aes_key_ = (rk);                                                               \
+		asm(text                                                                       \
+		    : "=r"(d##0), "=r"(d##1), "=r"(d##2), "=r"(d##3), "+r"(s##0), "+r"(s##1),  \
+		      "+r"(s##2), "+r"(s##3), "+r"(aes_key_)                                   \
+		    : "r"(aes_tab_), AES_TABLE_OPERANDS, AES_KEY_OPERANDS(k)                   \
+		    : "memory");                                                               \
 	} while (0)
 
-/* The first round, from column words x##0..3 (the block XOR round key 0). */
-#define AES_FIRST_ROUND(o, x, rk)                                                              \
-	do {                                                                                   \
-		o##0 = (rk)[0] ^ AES_T(0, AES_WROW0(x##0)) ^ AES_T(1, AES_WROW1(x##1)) ^       \
-		       AES_T(2, AES_WROW2(x##2)) ^ AES_T(3, AES_WROW3(x##3));                  \
-		o##1 = (rk)[1] ^ AES_T(0, AES_WROW0(x##1)) ^ AES_T(1, AES_WROW1(x##2)) ^       \
-		       AES_T(2, AES_WROW2(x##3)) ^ AES_T(3, AES_WROW3(x##0));                  \
-		o##2 = (rk)[2] ^ AES_T(0, AES_WROW0(x##2)) ^ AES_T(1, AES_WROW1(x##3)) ^       \
-		       AES_T(2, AES_WROW2(x##0)) ^ AES_T(3, AES_WROW3(x##1));                  \
-		o##3 = (rk)[3] ^ AES_T(0, AES_WROW0(x##3)) ^ AES_T(1, AES_WROW1(x##0)) ^       \
-		       AES_T(2, AES_WROW2(x##1)) ^ AES_T(3, AES_WROW3(x##2));                  \
-	} while (0)
-
-/* The last round (no MixColumns): lane-format columns s##0..3 in, column words y##0..3 out. */
-#define AES_LAST_ROUND(y, s, rk)                                                               \
-	do {                                                                                   \
-		y##0 = (__u32)(rk)[0] ^ AES_L(0, AES_ROW0(s##0)) ^ AES_L(1, AES_ROW1(s##1)) ^  \
-		       AES_L(2, AES_ROW2(s##2)) ^ AES_L(3, AES_ROW3(s##3));                    \
-		y##1 = (__u32)(rk)[1] ^ AES_L(0, AES_ROW0(s##1)) ^ AES_L(1, AES_ROW1(s##2)) ^  \
-		       AES_L(2, AES_ROW2(s##3)) ^ AES_L(3, AES_ROW3(s##0));                    \
-		y##2 = (__u32)(rk)[2] ^ AES_L(0, AES_ROW0(s##2)) ^ AES_L(1, AES_ROW1(s##3)) ^  \
-		       AES_L(2, AES_ROW2(s##0)) ^ AES_L(3, AES_ROW3(s##1));                    \
-		y##3 = (__u32)(rk)[3] ^ AES_L(0, AES_ROW0(s##3)) ^ AES_L(1, AES_ROW1(s##0)) ^  \
-		       AES_L(2, AES_ROW2(s##1)) ^ AES_L(3, AES_ROW3(s##2));                    \
-	} while (0)
+#define AES_ROUND_AB(rk, k) AES_RUN(AES_ROUND_TEXT(5, 6, 7, 8, 1, 2, 3, 4), b, a, rk, k)
+#define AES_ROUND_BA(rk, k) AES_RUN(AES_ROUND_TEXT(1, 2, 3, 4, 5, 6, 7, 8), a, b, rk, k)
 
 /*
- * Rounds 3 to the last: the state after round 2 in a##0..3 (b##0..3 is scratch), the
- * output block in column words y##0..3. AES-256 runs four more middle rounds; an even
- * number, so the state ends in b for both key sizes.
+ * The state registers of the texts above, the table base and the round-key pointer, for a
+ * function that runs AES rounds.
  */
-#define AES_ROUNDS_FROM_3(y, a, b, rk, rounds)                                                 \
+#define AES_STATE_REGS                                                                         \
+	register __u64 a0 asm("r1"), a1 asm("r2"), a2 asm("r3"), a3 asm("r4");                 \
+	register __u64 b0 asm("r5"), b1 asm("r6"), b2 asm("r7"), b3 asm("r8");                 \
+	register const __u8 *aes_tab_ asm("r9") = (const __u8 *)&aes_table;                    \
+	register const __u64 *aes_key_ asm("r0")
+
+/*
+ * Rounds 3 to the last: the state after round 2 in a, the output block in a as column
+ * words (low halves). AES-256 runs four more middle rounds, an even number, so both key
+ * sizes end in the same registers.
+ */
+#define AES_ROUNDS_FROM_3(rk, rounds)                                                          \
 	do {                                                                                   \
-		AES_ROUND(b, a, (rk) + 12);                                                    \
-		AES_ROUND(a, b, (rk) + 16);                                                    \
-		AES_ROUND(b, a, (rk) + 20);                                                    \
-		AES_ROUND(a, b, (rk) + 24);                                                    \
-		AES_ROUND(b, a, (rk) + 28);                                                    \
-		AES_ROUND(a, b, (rk) + 32);                                                    \
-		AES_ROUND(b, a, (rk) + 36);                                                    \
+		AES_ROUND_AB(rk, 12);                                                          \
+		AES_ROUND_BA(rk, 16);                                                          \
+		AES_ROUND_AB(rk, 20);                                                          \
+		AES_ROUND_BA(rk, 24);                                                          \
+		AES_ROUND_AB(rk, 28);                                                          \
+		AES_ROUND_BA(rk, 32);                                                          \
+		AES_ROUND_AB(rk, 36);                                                          \
 		if ((rounds) > 10) {                                                           \
-			AES_ROUND(a, b, (rk) + 40);                                            \
-			AES_ROUND(b, a, (rk) + 44);                                            \
-			AES_ROUND(a, b, (rk) + 48);                                            \
-			AES_ROUND(b, a, (rk) + 52);                                            \
+			AES_ROUND_BA(rk, 40);                                                  \
+			AES_ROUND_AB(rk, 44);                                                  \
+			AES_ROUND_BA(rk, 48);                                                  \
+			AES_ROUND_AB(rk, 52);                                                  \
 		}                                                                              \
-		AES_LAST_ROUND(y, b, (rk) + AES_RK_LAST);                                      \
+		AES_RUN(AES_LAST_ROUND_TEXT(1, 2, 3, 4, 5, 6, 7, 8), a, b, rk, AES_RK_LAST);   \
 	} while (0)
 
 /* Index of the last round's key in work->aes_rk, the same for both key sizes. */
@@ -227,8 +256,8 @@ static __always_inline __u64 aes_table_lanes(__u32 w)
 }
 
 /*
- * Lay the key's schedule out in work->aes_rk for this frame (about 450 instructions for
- * AES-128, a quarter of one block's cost... see the header comment for the layout).
+ * Lay the key's schedule out in work->aes_rk for this frame (a few hundred instructions,
+ * about half a block's worth; see the top of this file for the layout).
  */
 static __always_inline int aes_table_begin(const struct dot11xdp_key *key,
 					   struct dot11xdp_work *work)
@@ -261,6 +290,60 @@ static __always_inline int aes_table_begin(const struct dot11xdp_key *key,
 	return 0;
 }
 
+/* One table entry read from C (outside the round texts above), off the entry's byte offset. */
+static __always_inline __u64 aes_table_entry(int table, __u64 off)
+{
+	/*
+	 * The mask is for the verifier: clang sees it is redundant and drops it, and 6.1's
+	 * verifier cannot bound the XOR of two bytes that off is made of ("R1 unbounded
+	 * memory access"). The empty asm keeps it.
+	 */
+	asm("" : "+r"(off));
+	return *(const __u64 *)((const __u8 *)aes_table.round[table] + (off & 0x7f8));
+}
+
+/* A CTR bulk op, as its loop steps see it. */
+struct aes_table_ctr {
+	struct dot11xdp_work *work;
+	__u64 c0, d0, d1, d2, d3; /* rounds 1 and 2 without the counter byte */
+	__u32 off, first, key15, failed;
+};
+
+/* One CTR block, the i-th: 0, or 1 (with l->failed set) to stop the loop. */
+static __always_inline long aes_table_ctr_step(struct aes_table_ctr *l, __u32 i)
+{
+	struct dot11xdp_work *work = l->work;
+	const __u64 *rk = work->aes_rk;
+	__u32 cur = l->off + 16 * i, *p;
+	AES_STATE_REGS;
+
+	/* Bounds the block for the verifier ("invalid access to map value"). */
+	if (i > 255 || cur > sizeof(*work) - 16) {
+		l->failed = 1;
+		return 1;
+	}
+	/* Round 1: the counter byte's entry; round 2: column 0's four. */
+	b0 = l->c0 ^ aes_table_entry(3, (((l->first + i) ^ l->key15) & 0xff) << 3);
+	a0 = l->d0;
+	a1 = l->d1;
+	a2 = l->d2;
+	a3 = l->d3;
+	aes_key_ = rk;
+	asm(AES_COLUMN(5, 1, 4, 3, 2, u64, t0, t1, t2, t3)
+	    : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(b0), "+r"(aes_key_)
+	    : "r"(aes_tab_), AES_TABLE_OPERANDS
+	    : "memory");
+	AES_ROUNDS_FROM_3(rk, work->aes_rounds);
+
+	p = (__u32 *)((__u8 *)work + cur);
+	p[0] ^= a0;
+	p[1] ^= a1;
+	p[2] ^= a2;
+	p[3] ^= a3;
+	return 0;
+}
+DOT11XDP_LOOP_CALLBACK(aes_table_ctr_step, struct aes_table_ctr)
+
 /*
  * CTR: XOR the keystream of the counter blocks aes_ctr, aes_ctr + 1, ... (the counter is
  * the block's last byte; the caller keeps it from wrapping) into nblocks blocks of work
@@ -268,67 +351,78 @@ static __always_inline int aes_table_begin(const struct dot11xdp_key *key,
  *
  * Only the last byte differs between counter blocks. After round 1 it has reached column
  * 0 alone, and round 2 reads column 0 once per output column; so rounds 1 and 2 are
- * computed for the first block with that byte left out, and each block adds just its
- * five lookups (one in round 1, four in round 2): 27 lookups fewer per block out of 160.
+ * computed once with that byte left out (as zero, then its entries XORed back out), and
+ * each block adds its five lookups (one in round 1, four in round 2): 27 fewer lookups per
+ * block out of 160.
  */
 static __noinline int aes_table_ctr_xor(struct dot11xdp_work *work, __u32 off, __u32 nblocks)
 {
-	const __u8 *tab = aes_table_base();
 	const __u64 *rk = work->aes_rk;
-	__u32 rounds = work->aes_rounds;
-	__u32 first = work->aes_ctr[15];
-	__u32 x0, x1, x2, x3, key15, end;
-	__u64 c0, c1, c2, c3, d0, d1, d2, d3;
+	struct aes_table_ctr l = { .work = work, .off = off, .first = work->aes_ctr[15] };
+	AES_STATE_REGS;
 
-	if (nblocks > 256 - first || off > sizeof(*work))
+	if (nblocks > 256 - l.first || off > sizeof(*work))
 		return -1;
-	end = off + 16 * nblocks;
 
-	x0 = *(__u32 *)&work->aes_ctr[0] ^ (__u32)rk[0];
-	x1 = *(__u32 *)&work->aes_ctr[4] ^ (__u32)rk[1];
-	x2 = *(__u32 *)&work->aes_ctr[8] ^ (__u32)rk[2];
-	x3 = *(__u32 *)&work->aes_ctr[12] ^ (__u32)rk[3];
-	key15 = (__u32)rk[3] >> 24;
+	/* Round 1 of the first counter block, then take its counter byte's entry out of c0. */
+	a0 = *(__u32 *)&work->aes_ctr[0] ^ (__u32)rk[0];
+	a1 = *(__u32 *)&work->aes_ctr[4] ^ (__u32)rk[1];
+	a2 = *(__u32 *)&work->aes_ctr[8] ^ (__u32)rk[2];
+	a3 = *(__u32 *)&work->aes_ctr[12] ^ (__u32)rk[3];
+	l.key15 = (__u32)rk[3] >> 24;
+	l.c0 = aes_table_entry(3, (l.first ^ l.key15) << 3);
+	AES_RUN(AES_FIRST_ROUND_TEXT(5, 6, 7, 8, 1, 2, 3, 4), b, a, rk, 4);
+	l.c0 ^= b0;
+	/* Round 2 with column 0 zero, then the four entries of that zero taken out. */
+	b0 = 0;
+	AES_ROUND_BA(rk, 8);
+	l.d0 = a0 ^ aes_table_entry(0, 0);
+	l.d1 = a1 ^ aes_table_entry(3, 0);
+	l.d2 = a2 ^ aes_table_entry(2, 0);
+	l.d3 = a3 ^ aes_table_entry(1, 0);
 
-	/* Round 1: the last byte (row 3 of column 3) goes to output column 0 only. */
-	AES_FIRST_ROUND(c, x, rk + 4);
-	c0 ^= AES_T(3, AES_WROW3(x3));
-	/* Round 2 without column 0's contributions, which are added per block below. */
-	d0 = rk[8] ^ AES_T(1, AES_ROW1(c1)) ^ AES_T(2, AES_ROW2(c2)) ^ AES_T(3, AES_ROW3(c3));
-	d1 = rk[9] ^ AES_T(0, AES_ROW0(c1)) ^ AES_T(1, AES_ROW1(c2)) ^ AES_T(2, AES_ROW2(c3));
-	d2 = rk[10] ^ AES_T(0, AES_ROW0(c2)) ^ AES_T(1, AES_ROW1(c3)) ^ AES_T(3, AES_ROW3(c1));
-	d3 = rk[11] ^ AES_T(0, AES_ROW0(c3)) ^ AES_T(2, AES_ROW2(c1)) ^ AES_T(3, AES_ROW3(c2));
-
-	DOT11XDP_LOOP_STORE(work->aes_cursor, off);
-	for (;;) {
-		__u32 cur = DOT11XDP_LOOP_LOAD(work->aes_cursor);
-		__u64 s0, a0, a1, a2, a3, b0, b1, b2, b3;
-		__u32 y0, y1, y2, y3, counter;
-		__u32 *p;
-
-		if (cur >= end)
-			break;
-		/* Bounds the block for the verifier ("invalid access to map value"). */
-		if (cur > sizeof(*work) - 16)
-			break;
-		counter = first + ((cur - off) >> 4);
-		s0 = c0 ^ AES_T(3, (__u64)(((counter ^ key15) & 0xff) << 3));
-		a0 = d0 ^ AES_T(0, AES_ROW0(s0));
-		a1 = d1 ^ AES_T(3, AES_ROW3(s0));
-		a2 = d2 ^ AES_T(2, AES_ROW2(s0));
-		a3 = d3 ^ AES_T(1, AES_ROW1(s0));
-		AES_ROUNDS_FROM_3(y, a, b, rk, rounds);
-
-		p = (__u32 *)((__u8 *)work + cur);
-		p[0] ^= y0;
-		p[1] ^= y1;
-		p[2] ^= y2;
-		p[3] ^= y3;
-		DOT11XDP_LOOP_STORE(work->aes_cursor, cur + 16);
-		DOT11XDP_LOOP_NEXT;
-	}
-	return DOT11XDP_LOOP_LOAD(work->aes_cursor) == end ? 0 : -1;
+	if (DOT11XDP_LOOP_RUN(aes_table_ctr_step, &l, nblocks, work->aes_cursor) != nblocks ||
+	    l.failed)
+		return -1;
+	return 0;
 }
+
+/* A CBC-MAC bulk op, as its loop steps see it: the chaining value as column words. */
+struct aes_table_cbc {
+	struct dot11xdp_work *work;
+	__u64 m0, m1, m2, m3;
+	__u32 off, failed;
+};
+
+/* One CBC-MAC block, the i-th: 0, or 1 (with l->failed set) to stop the loop. */
+static __always_inline long aes_table_cbc_step(struct aes_table_cbc *l, __u32 i)
+{
+	struct dot11xdp_work *work = l->work;
+	const __u64 *rk = work->aes_rk;
+	__u32 cur = l->off + 16 * i;
+	const __u32 *p;
+	AES_STATE_REGS;
+
+	/* Bounds the block for the verifier ("invalid access to map value"). */
+	if (i > sizeof(*work) / 16 || cur > sizeof(*work) - 16) {
+		l->failed = 1;
+		return 1;
+	}
+	p = (const __u32 *)((const __u8 *)work + cur);
+	a0 = (__u32)(l->m0 ^ p[0] ^ rk[0]);
+	a1 = (__u32)(l->m1 ^ p[1] ^ rk[1]);
+	a2 = (__u32)(l->m2 ^ p[2] ^ rk[2]);
+	a3 = (__u32)(l->m3 ^ p[3] ^ rk[3]);
+	AES_RUN(AES_FIRST_ROUND_TEXT(5, 6, 7, 8, 1, 2, 3, 4), b, a, rk, 4);
+	AES_ROUND_BA(rk, 8);
+	AES_ROUNDS_FROM_3(rk, work->aes_rounds);
+	l->m0 = a0;
+	l->m1 = a1;
+	l->m2 = a2;
+	l->m3 = a3;
+	return 0;
+}
+DOT11XDP_LOOP_CALLBACK(aes_table_cbc_step, struct aes_table_cbc)
 
 /*
  * CBC-MAC: the last block of a CBC encryption with a zero IV over nblocks blocks of work
@@ -337,49 +431,17 @@ static __noinline int aes_table_ctr_xor(struct dot11xdp_work *work, __u32 off, _
  */
 static __noinline int aes_table_cbc_mac(struct dot11xdp_work *work, __u32 off, __u32 nblocks)
 {
-	const __u8 *tab = aes_table_base();
-	const __u64 *rk = work->aes_rk;
-	__u32 rounds = work->aes_rounds;
-	__u32 m0 = 0, m1 = 0, m2 = 0, m3 = 0, end;
+	struct aes_table_cbc l = { .work = work, .off = off };
 
 	if (nblocks > sizeof(*work) / 16 || off > sizeof(*work))
 		return -1;
-	end = off + 16 * nblocks;
-
-	DOT11XDP_LOOP_STORE(work->aes_cursor, off);
-	for (;;) {
-		__u32 cur = DOT11XDP_LOOP_LOAD(work->aes_cursor);
-		__u64 a0, a1, a2, a3, b0, b1, b2, b3;
-		__u32 x0, x1, x2, x3;
-		const __u32 *p;
-
-		if (cur >= end)
-			break;
-		/* Bounds the block for the verifier ("invalid access to map value"). */
-		if (cur > sizeof(*work) - 16)
-			break;
-		p = (const __u32 *)((const __u8 *)work + cur);
-		x0 = m0 ^ p[0] ^ (__u32)rk[0];
-		x1 = m1 ^ p[1] ^ (__u32)rk[1];
-		x2 = m2 ^ p[2] ^ (__u32)rk[2];
-		x3 = m3 ^ p[3] ^ (__u32)rk[3];
-		AES_FIRST_ROUND(a, x, rk + 4);
-		AES_ROUND(b, a, rk + 8);
-		/* AES_ROUNDS_FROM_3 takes the state in its first lane set. */
-		a0 = b0;
-		a1 = b1;
-		a2 = b2;
-		a3 = b3;
-		AES_ROUNDS_FROM_3(m, a, b, rk, rounds);
-		DOT11XDP_LOOP_STORE(work->aes_cursor, cur + 16);
-		DOT11XDP_LOOP_NEXT;
-	}
-	if (DOT11XDP_LOOP_LOAD(work->aes_cursor) != end)
+	if (DOT11XDP_LOOP_RUN(aes_table_cbc_step, &l, nblocks, work->aes_cursor) != nblocks ||
+	    l.failed)
 		return -1;
-	work->aes_mac[0] = m0;
-	work->aes_mac[1] = m1;
-	work->aes_mac[2] = m2;
-	work->aes_mac[3] = m3;
+	work->aes_mac[0] = l.m0;
+	work->aes_mac[1] = l.m1;
+	work->aes_mac[2] = l.m2;
+	work->aes_mac[3] = l.m3;
 	return 0;
 }
 

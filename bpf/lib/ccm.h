@@ -6,7 +6,8 @@
  * Buffers (struct dot11xdp_work): the payload is processed in place in body, whole blocks at
  * a time; the bytes after the payload up to the next block boundary are scratch (zeroed for
  * CBC-MAC's padding). B0 and the AAD blocks are built in ccm_head, right in front of body, so
- * CBC-MAC covers B0 | AAD | payload in one operation.
+ * CBC-MAC covers B0 | AAD | payload in one operation; outside CBC-MAC the last head block
+ * holds the MIC, so CTR covers MIC and payload (counters 0..n) in one operation too.
  */
 #ifndef DOT11XDP_BPF_CCM_H
 #define DOT11XDP_BPF_CCM_H
@@ -83,10 +84,22 @@ static __always_inline __u32 ccm_head(struct dot11xdp_work *work, __u32 payload_
 	return nhead;
 }
 
+/*
+ * A length checked earlier, made unknown to the compiler so that the check the caller does
+ * next stays in the program: clang drops a check it can prove redundant, and 6.1's verifier
+ * loses the bounds of a 32-bit value once it has been spilled to the stack ("unbounded
+ * memory access").
+ */
+static __always_inline __u32 ccm_recheck(__u32 len)
+{
+	asm("" : "+r"(len));
+	return len;
+}
+
 /* Zero body[len .. next block boundary): CBC-MAC pads the last block with zeros. */
 static __always_inline void ccm_zero_pad(struct dot11xdp_work *work, __u32 len)
 {
-	__u32 used = len & 15, at = len & ~15U;
+	__u32 used = len & 15, at = ccm_recheck(len) & ~15U;
 	__u64 *block;
 
 	/* Bounds the block for the verifier ("invalid access to map value"); len fits body. */
@@ -123,6 +136,7 @@ static __always_inline int ccm_decrypt(const struct dot11xdp_key *key, struct do
 				       const __u8 *aad, __u32 aad_len, const __u8 *nonce, __u32 mic_len)
 {
 	__u64 *tag = (__u64 *)work->ccm_tag, *mac = (__u64 *)work->aes_mac;
+	__u64 *mic_block = (__u64 *)(work->body - 16);
 	__u64 mic_lo, mic_hi, hi_mask, diff;
 	__u32 clen, nblocks, nhead;
 	const __u8 *mic;
@@ -130,33 +144,36 @@ static __always_inline int ccm_decrypt(const struct dot11xdp_key *key, struct do
 	if (!ccm_args_ok(aad_len, mic_len) || len < mic_len || len > DOT11XDP_BODY_MAX)
 		return -1;
 	clen = len - mic_len;
-	/* Bounds clen for the verifier, which loses it in the subtraction ("invalid access to map value"). */
+	/*
+	 * Bounds clen for the verifier, which loses it in the subtraction ("invalid access to
+	 * map value").
+	 */
 	if (clen > DOT11XDP_BODY_MAX - 8)
 		return -1;
 	nblocks = (clen + 15) / 16;
 	if (aes_begin(key, work))
 		return -1;
 
-	/* Take the MIC out of body before CTR runs over the last partial block. */
+	/*
+	 * The received MIC U = T XOR E(A_0) goes in the block in front of body (the last head
+	 * block, free until CBC-MAC), so that one CTR pass from counter 0 turns it into T and
+	 * the ciphertext into plaintext.
+	 */
 	hi_mask = mic_len == 16 ? ~0ULL : 0;
 	mic = work->body + clen;
 	mic_lo = *(const __u64 *)mic;
 	mic_hi = *(const __u64 *)(mic + 8);
-	tag[0] = mic_lo;
-	tag[1] = mic_hi & hi_mask;
-
-	ccm_counter_block(work, nonce, 1);
-	if (aes_ctr_xor(key, work, AES_WORK_OFF(body), nblocks))
+	mic_block[0] = mic_lo;
+	mic_block[1] = mic_hi & hi_mask;
+	ccm_counter_block(work, nonce, 0);
+	if (aes_ctr_xor(key, work, AES_WORK_OFF(body) - 16, 1 + nblocks))
 		return -1;
+	tag[0] = mic_block[0];
+	tag[1] = mic_block[1];
 
 	ccm_zero_pad(work, clen);
 	nhead = ccm_head(work, clen, aad, aad_len, nonce, mic_len);
 	if (aes_cbc_mac(key, work, AES_WORK_OFF(body) - 16 * nhead, nhead + nblocks))
-		return -1;
-
-	/* The received MIC is T XOR E(A_0): decrypt it in ccm_tag and compare with T. */
-	work->aes_ctr[15] = 0;
-	if (aes_ctr_xor(key, work, AES_WORK_OFF(ccm_tag), 1))
 		return -1;
 	diff = (mac[0] ^ tag[0]) | ((mac[1] ^ tag[1]) & hi_mask);
 	return diff ? -1 : 0;
@@ -169,16 +186,20 @@ static __always_inline int ccm_decrypt(const struct dot11xdp_key *key, struct do
  * Returns 0 with work->body[0 .. len + mic_len) the ciphertext followed by the MIC, or -1
  * (body contents then unspecified).
  */
-static __always_inline int ccm_encrypt(const struct dot11xdp_key *key, struct dot11xdp_work *work, __u32 len,
-				       const __u8 *aad, __u32 aad_len, const __u8 *nonce, __u32 mic_len)
+static __always_inline int ccm_encrypt(const struct dot11xdp_key *key, struct dot11xdp_work *work,
+				       __u32 len, const __u8 *aad, __u32 aad_len, const __u8 *nonce,
+				       __u32 mic_len)
 {
-	__u64 *tag = (__u64 *)work->ccm_tag, *mac = (__u64 *)work->aes_mac;
+	__u64 *mic_block = (__u64 *)(work->body - 16), *mac = (__u64 *)work->aes_mac;
 	__u32 nblocks, nhead;
 	__u64 *mic;
 
 	if (!ccm_args_ok(aad_len, mic_len) || len > DOT11XDP_BODY_MAX - mic_len)
 		return -1;
-	/* Bounds len for the verifier, which loses it in the subtraction ("invalid access to map value"). */
+	/*
+	 * Bounds len for the verifier, which loses it in the subtraction ("invalid access to
+	 * map value").
+	 */
 	if (len > DOT11XDP_BODY_MAX - 8)
 		return -1;
 	nblocks = (len + 15) / 16;
@@ -189,20 +210,24 @@ static __always_inline int ccm_encrypt(const struct dot11xdp_key *key, struct do
 	nhead = ccm_head(work, len, aad, aad_len, nonce, mic_len);
 	if (aes_cbc_mac(key, work, AES_WORK_OFF(body) - 16 * nhead, nhead + nblocks))
 		return -1;
-	tag[0] = mac[0];
-	tag[1] = mac[1];
 
-	ccm_counter_block(work, nonce, 1);
-	if (aes_ctr_xor(key, work, AES_WORK_OFF(body), nblocks))
+	/*
+	 * T goes in the block in front of body (the head is spent), so that one CTR pass from
+	 * counter 0 turns it into the MIC U = T XOR E(A_0) and the plaintext into ciphertext.
+	 */
+	mic_block[0] = mac[0];
+	mic_block[1] = mac[1];
+	ccm_counter_block(work, nonce, 0);
+	if (aes_ctr_xor(key, work, AES_WORK_OFF(body) - 16, 1 + nblocks))
 		return -1;
-	/* MIC = T XOR E(A_0), appended after the ciphertext. */
-	work->aes_ctr[15] = 0;
-	if (aes_ctr_xor(key, work, AES_WORK_OFF(ccm_tag), 1))
+	len = ccm_recheck(len);
+	/* Bounds the MIC for the verifier ("unbounded memory access"); checked on entry. */
+	if (len > DOT11XDP_BODY_MAX - 8)
 		return -1;
 	mic = (__u64 *)(work->body + len);
-	mic[0] = tag[0];
+	mic[0] = mic_block[0];
 	if (mic_len == 16)
-		mic[1] = tag[1];
+		mic[1] = mic_block[1];
 	return 0;
 }
 

@@ -107,7 +107,12 @@ struct dot11xdp_wep_material {
 struct dot11xdp_key_material {
 	/* One cipher per key: the forms share the space, so no cipher makes the key table bigger. */
 	union {
-		__u32 aes_schedule[DOT11XDP_AES_SCHEDULE_WORDS]; /* table engine: expanded encryption key */
+		struct {
+			/* table engine: expanded encryption key */
+			__u32 aes_schedule[DOT11XDP_AES_SCHEDULE_WORDS];
+			/* GCMP, either engine: GHASH's hash subkey H = AES_K(0^128), as bytes */
+			__u8 ghash_h[16];
+		};
 		struct dot11xdp_tkip_material tkip;
 		struct dot11xdp_wep_material wep;
 	};

@@ -4,8 +4,10 @@
  * encryption key schedule of FIPS-197 5.2, word i holding bytes 4i..4i+3 most significant
  * first, FIPS-197's own word order. The BPF table engine lays it out for its rounds once per
  * frame (aes_table_begin in bpf/lib/aes_table.h), so the map keeps the standard, checkable
- * form. RC4 ciphers (TKIP, WEP): the keys as they are; RC4's key schedule starts from each
- * frame's own key (WEP's IV, TKIP's per-frame mix), so nothing can be computed ahead.
+ * form. GCMP, for either engine, also takes GHASH's hash subkey H = AES_K(0^128), from
+ * that schedule and a plain FIPS-197 cipher run once per key. RC4 ciphers (TKIP, WEP): the
+ * keys as they are; RC4's key schedule starts from each frame's own key (WEP's IV, TKIP's
+ * per-frame mix), so nothing can be computed ahead.
  */
 #include <errno.h>
 #include <string.h>
@@ -62,6 +64,40 @@ static unsigned int aes_expand_key(const __u8 *key, unsigned int key_len,
 	return words;
 }
 
+/* GF(2^8) multiplication by x, modulo AES's x^8 + x^4 + x^3 + x + 1. */
+static __u8 aes_xtime(__u8 b)
+{
+	return (__u8)(b << 1 ^ (b >> 7) * 0x1b);
+}
+
+/* FIPS-197 Cipher of one block, schedule w, nr rounds (state byte 4c + r: row r, column c). */
+static void aes_encrypt_block(const __u32 *w, unsigned int nr, const __u8 in[16], __u8 out[16])
+{
+	__u8 s[16], t[16];
+
+	for (unsigned int i = 0; i < 16; i++)
+		s[i] = in[i] ^ (__u8)(w[i / 4] >> (24 - 8 * (i % 4)));
+	for (unsigned int round = 1; round <= nr; round++) {
+		/* SubBytes and ShiftRows: row r of column c comes from column c + r. */
+		for (unsigned int i = 0; i < 16; i++)
+			t[i] = aes_sbox[s[(i + 4 * (i % 4)) % 16]];
+		for (unsigned int c = 0; c < 4 && round < nr; c++) {
+			__u8 *col = t + 4 * c, all = col[0] ^ col[1] ^ col[2] ^ col[3], first = col[0];
+
+			/* MixColumns: b_r = a_r ^ (a_0 ^ a_1 ^ a_2 ^ a_3) ^ 2 (a_r ^ a_r+1). */
+			col[0] ^= all ^ aes_xtime(col[0] ^ col[1]);
+			col[1] ^= all ^ aes_xtime(col[1] ^ col[2]);
+			col[2] ^= all ^ aes_xtime(col[2] ^ col[3]);
+			col[3] ^= all ^ aes_xtime(col[3] ^ first);
+		}
+		for (unsigned int i = 0; i < 16; i++)
+			s[i] = t[i] ^ (__u8)(w[4 * round + i / 4] >> (24 - 8 * (i % 4)));
+	}
+	memcpy(out, s, 16);
+	explicit_bzero(s, sizeof(s));
+	explicit_bzero(t, sizeof(t));
+}
+
 unsigned int dot11xdp_cipher_tk_len(__u32 cipher)
 {
 	switch (cipher) {
@@ -76,6 +112,36 @@ unsigned int dot11xdp_cipher_tk_len(__u32 cipher)
 	default:
 		return 0;
 	}
+}
+
+/*
+ * Temporal key lengths of the ciphers whose material this file prepares, a superset of
+ * dot11xdp_cipher_tk_len(): GCMP keys are prepared here (the GCM core and its tests use
+ * them) before the receive path decrypts GCMP, so the key API still refuses them.
+ */
+static unsigned int material_tk_len(__u32 cipher)
+{
+	switch (cipher) {
+	case DOT11XDP_CIPHER_GCMP:
+		return 16;
+	case DOT11XDP_CIPHER_GCMP_256:
+		return 32;
+	default:
+		return dot11xdp_cipher_tk_len(cipher);
+	}
+}
+
+int dot11xdp_material_prepare_ghash(struct dot11xdp_key *key, const __u8 *tk, unsigned int tk_len)
+{
+	static const __u8 zero_block[16];
+	__u32 w[DOT11XDP_AES_SCHEDULE_WORDS];
+
+	if (tk_len != 16 && tk_len != 32)
+		return -EINVAL;
+	aes_expand_key(tk, tk_len, w);
+	aes_encrypt_block(w, tk_len / 4 + 6, zero_block, key->material.ghash_h);
+	explicit_bzero(w, sizeof(w));
+	return 0;
 }
 
 int dot11xdp_material_prepare_aes(struct dot11xdp_key *key, const __u8 *tk, unsigned int tk_len,
@@ -141,7 +207,7 @@ int dot11xdp_material_prepare_wep(struct dot11xdp_key *key, const __u8 *tk, unsi
 int dot11xdp_material_prepare(struct dot11xdp_key *key, __u32 cipher, const __u8 *tk,
 			      unsigned int tk_len, enum dot11xdp_engine engine)
 {
-	unsigned int want = dot11xdp_cipher_tk_len(cipher);
+	unsigned int want = material_tk_len(cipher);
 	int err;
 
 	if (!want)
@@ -155,6 +221,12 @@ int dot11xdp_material_prepare(struct dot11xdp_key *key, __u32 cipher, const __u8
 	case DOT11XDP_CIPHER_WEP40:
 	case DOT11XDP_CIPHER_WEP104:
 		err = dot11xdp_material_prepare_wep(key, tk, tk_len, engine);
+		break;
+	case DOT11XDP_CIPHER_GCMP:
+	case DOT11XDP_CIPHER_GCMP_256:
+		err = dot11xdp_material_prepare_aes(key, tk, tk_len, engine);
+		if (!err)
+			err = dot11xdp_material_prepare_ghash(key, tk, tk_len);
 		break;
 	default:
 		err = dot11xdp_material_prepare_aes(key, tk, tk_len, engine);

@@ -5,11 +5,15 @@
 
 #include <dot11xdp/dot11xdp_structs.h>
 
-/* Temporal key length in bytes a cipher takes, or 0 for a cipher this build does not handle. */
+/*
+ * Temporal key length in bytes a cipher takes, or 0 for a cipher the data path does not
+ * decrypt yet (the key API refuses those; GCMP material can be prepared all the same).
+ */
 unsigned int dot11xdp_cipher_tk_len(__u32 cipher);
 
 /*
- * Fill key->material (and key->tk_len, key->engine) for cipher with the temporal key tk.
+ * Fill key->material (and key->cipher, key->tk_len, key->engine) for cipher with the temporal
+ * key tk; GCMP (16 bytes) and GCMP-256 (32) too, AES material plus GHASH's H.
  * Returns 0, -EINVAL for a length the cipher does not take, -EOPNOTSUPP for a cipher or
  * engine this build does not handle. Wipes its own temporaries.
  */
@@ -23,6 +27,14 @@ int dot11xdp_material_prepare(struct dot11xdp_key *key, __u32 cipher, const __u8
  */
 int dot11xdp_material_prepare_aes(struct dot11xdp_key *key, const __u8 *tk, unsigned int tk_len,
 				  enum dot11xdp_engine engine);
+
+/*
+ * GCMP's part, for either engine: GHASH's hash subkey H = AES_K(0^128) of the 16- or 32-byte
+ * key tk into key->material.ghash_h (bpf/lib/ghash.h builds its table from it per frame).
+ * Leaves the rest of key alone. Returns 0, or -EINVAL for another length. Wipes its own
+ * temporaries.
+ */
+int dot11xdp_material_prepare_ghash(struct dot11xdp_key *key, const __u8 *tk, unsigned int tk_len);
 
 /*
  * TKIP: tk is the 32 bytes of the Windows blob's ucTKIPMICKeys: the TK, the RX Michael key
