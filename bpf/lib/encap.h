@@ -36,6 +36,7 @@
 #include "ccm.h"
 #include "ccmp.h"
 #include "consts.h"
+#include "gcm.h"
 #include "maps.h"
 #include "parse.h"
 #include "tkip.h"
@@ -121,6 +122,13 @@ static __always_inline int encap_layout_of(const struct dot11xdp_key *key,
 			return -1;
 		l->sec_len = CCMP_HDR_LEN;
 		l->trailer_len = 16;
+		return 0;
+	case DOT11XDP_CIPHER_GCMP:
+	case DOT11XDP_CIPHER_GCMP_256:
+		if (key->tk_len != (key->cipher == DOT11XDP_CIPHER_GCMP ? 16 : 32))
+			return -1;
+		l->sec_len = CCMP_HDR_LEN;
+		l->trailer_len = DOT11XDP_GCM_TAG_LEN;
 		return 0;
 	case DOT11XDP_CIPHER_TKIP:
 		if (!tkip_key_ok(key) || f->type != DOT11_TYPE_DATA ||
@@ -273,6 +281,15 @@ __noinline int encap_seal_ccm(const struct dot11xdp_key *key, struct dot11xdp_wo
 			   in->aead.mic_len);
 }
 
+/* GCMP's nonce is CCMP's without the flags byte: A2 | PN5..PN0. */
+__noinline int encap_seal_gcm(const struct dot11xdp_key *key, struct dot11xdp_work *work,
+			      __u32 len, const struct encap_inputs *in)
+{
+	if (!key || !work || !in)
+		return -1;
+	return gcm_encrypt(key, work, len, in->aead.aad, in->aead.aad_len, in->aead.nonce + 1);
+}
+
 /* Michael over DA | SA | priority | data, appended, then RC4 over data | MIC | ICV. */
 __noinline int encap_seal_tkip(const struct dot11xdp_key *key, struct dot11xdp_work *work,
 			       __u32 len, const struct encap_inputs *in)
@@ -302,6 +319,9 @@ static __always_inline int encap_seal(const struct dot11xdp_key *key, struct dot
 	case DOT11XDP_CIPHER_CCMP:
 	case DOT11XDP_CIPHER_CCMP_256:
 		return encap_seal_ccm(key, work, len, in);
+	case DOT11XDP_CIPHER_GCMP:
+	case DOT11XDP_CIPHER_GCMP_256:
+		return encap_seal_gcm(key, work, len, in);
 	case DOT11XDP_CIPHER_TKIP:
 		return encap_seal_tkip(key, work, len, in);
 	case DOT11XDP_CIPHER_WEP40:
