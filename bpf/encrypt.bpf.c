@@ -44,7 +44,9 @@ int xdp_encrypt(struct xdp_md *ctx)
 	encap_count(outcome);
 	if (report_outcome)
 		tx_report(ctx, outcome);
-	return outcome == DOT11XDP_TX_ENCRYPTED || outcome == DOT11XDP_TX_NO_KEY ? XDP_PASS : XDP_DROP;
+	if (outcome == DOT11XDP_TX_ENCRYPTED || outcome == DOT11XDP_TX_NO_KEY)
+		return XDP_PASS;
+	return XDP_DROP;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -214,7 +214,10 @@ struct encap_inputs {
 	__u64 pn;
 };
 
-/* One frame's state, in a per-CPU map: on the stack it would take the cipher calls past 512 bytes. */
+/*
+ * One frame's state, in a per-CPU map: on the stack it would take the cipher calls past the
+ * 512 bytes of stack the verifier allows ("combined stack size of 4 calls is 528").
+ */
 struct encap_state {
 	struct encap_layout layout;
 	struct encap_inputs in;
@@ -240,7 +243,9 @@ struct {
  */
 static __always_inline __u8 encap_michael_end(__u8 fc1)
 {
-	return (fc1 & DOT11_FC1_DS_MASK) == DOT11_FC1_FROMDS ? DOT11XDP_FROM_PEER : DOT11XDP_TO_PEER;
+	if ((fc1 & DOT11_FC1_DS_MASK) == DOT11_FC1_FROMDS)
+		return DOT11XDP_FROM_PEER;
+	return DOT11XDP_TO_PEER;
 }
 
 /* Michael's DA and SA from the DS bits (a4 NULL unless both are set). */
