@@ -12,7 +12,7 @@
 
 #include <linux/types.h>
 
-#define DOT11XDP_ABI_VERSION 2
+#define DOT11XDP_ABI_VERSION 3
 
 #define DOT11XDP_MAC_LEN 6
 /* 16 QoS TIDs + one for robust management frames (IEEE 802.11 12.5.3.4.4). */
