@@ -36,6 +36,7 @@
 #include "ccm.h"
 #include "ccmp.h"
 #include "consts.h"
+#include "ether.h"
 #include "gcm.h"
 #include "maps.h"
 #include "parse.h"
@@ -248,29 +249,6 @@ static __always_inline __u8 encap_michael_end(__u8 fc1)
 	return DOT11XDP_TO_PEER;
 }
 
-/* Michael's DA and SA from the DS bits (a4 NULL unless both are set). */
-static __always_inline void encap_michael_addrs(const struct dot11_hdr *hdr, const __u8 *a4,
-						__u8 fc1, struct encap_tkip_inputs *in)
-{
-	const __u8 *da = hdr->addr1, *sa = hdr->addr2;
-
-	switch (fc1 & DOT11_FC1_DS_MASK) {
-	case DOT11_FC1_FROMDS:
-		sa = hdr->addr3;
-		break;
-	case DOT11_FC1_TODS:
-		da = hdr->addr3;
-		break;
-	case DOT11_FC1_DS_MASK:
-		da = hdr->addr3;
-		if (a4)
-			sa = a4;
-		break;
-	}
-	__builtin_memcpy(in->da, da, DOT11XDP_MAC_LEN);
-	__builtin_memcpy(in->sa, sa, DOT11XDP_MAC_LEN);
-}
-
 /*
  * The ciphers behind global functions, each checked once by the verifier on its own (see
  * ccmp.h's ccmp_decrypt_body). They seal work->body[0 .. len) in place, appending the trailer,
@@ -415,8 +393,9 @@ __noinline int encap_write(struct xdp_md *ctx, const struct encap_layout *l,
 __noinline int encap_fill_inputs(struct xdp_md *ctx, const struct rx_frame *f,
 				 const struct dot11xdp_key *key, struct encap_state *st)
 {
+	const __u8 *a4 = NULL, *da, *sa;
 	const struct dot11_hdr *hdr;
-	__u8 *a4 = NULL;
+	__u32 da_off, sa_off;
 
 	if (!f || !key || !st)
 		return -1;
@@ -432,8 +411,14 @@ __noinline int encap_fill_inputs(struct xdp_md *ctx, const struct rx_frame *f,
 
 	switch (key->cipher) {
 	case DOT11XDP_CIPHER_TKIP:
+		ether_addr_offsets(f->fc1, &da_off, &sa_off);
+		da = frame_ptr(ctx, f->rt_len + da_off, DOT11XDP_MAC_LEN);
+		sa = frame_ptr(ctx, f->rt_len + sa_off, DOT11XDP_MAC_LEN);
+		if (!da || !sa)
+			return -1;
 		__builtin_memcpy(st->in.tkip.ta, hdr->addr2, DOT11XDP_MAC_LEN);
-		encap_michael_addrs(hdr, a4, f->fc1, &st->in.tkip);
+		__builtin_memcpy(st->in.tkip.da, da, DOT11XDP_MAC_LEN);
+		__builtin_memcpy(st->in.tkip.sa, sa, DOT11XDP_MAC_LEN);
 		st->in.tkip.priority = f->qos ? f->qos0 & DOT11_QOS_TID_MASK : 0;
 		st->in.tkip.michael_end = encap_michael_end(f->fc1);
 		return 0;
