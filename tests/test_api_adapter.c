@@ -256,7 +256,8 @@ static void check_mode(const char *path, mode_t want, const char *what)
 static void test_first_open(struct dot11xdp_adapter *a)
 {
 	static const char *const maps[] = { DOT11XDP_MAP_KEYS, DOT11XDP_MAP_STATS,
-					    DOT11XDP_MAP_PEERS, DOT11XDP_MAP_CONFIG };
+					    DOT11XDP_MAP_PEERS, DOT11XDP_MAP_CONFIG,
+					    DOT11XDP_MAP_CRYPTO };
 	struct dot11xdp_config config;
 	char want_dir[128], path[256], out[4096] = "";
 	__u32 mode = 0;
@@ -295,8 +296,10 @@ static void test_first_open(struct dot11xdp_adapter *a)
 	test_check(dot11xdp_adapter__config(a, &config) == 0 &&
 			   config.abi_version == DOT11XDP_ABI_VERSION &&
 			   config.output == DOT11XDP_OUTPUT_PASS &&
-			   config.engine == DOT11XDP_ENGINE_TABLE,
-		   "config: ABI %u, output pass, table engine", DOT11XDP_ABI_VERSION);
+			   config.engine == DOT11XDP_ENGINE_KFUNC &&
+			   dot11xdp_adapter__engine(a) == DOT11XDP_ENGINE_KFUNC,
+		   "config: ABI %u, output pass, kfunc engine (live default where the kernel has it)",
+		   DOT11XDP_ABI_VERSION);
 	test_check(dot11xdp_adapter__set_output(a, OUTPUT_ETHER) == -EOPNOTSUPP,
 		   "a live adapter refuses Ethernet output (no redirect target)");
 	/* bpftool reads the pinned key map by field name. */

@@ -59,13 +59,23 @@ struct dot11xdp_open_opts {
 	const char *pin_root;		/* NULL: DOT11XDP_PIN_ROOT */
 	bool no_attach;			/* only reuse an existing attachment: -ENOENT when none */
 	bool read_only;			/* open the maps read-only: key changes fail with -EPERM */
+	/*
+	 * The AES engine keys are prepared for, an enum dot11xdp_engine; 0 for the default.
+	 * Live: the kfunc engine (constant-time: live frames are attacker-supplied) where the
+	 * kernel has the BPF crypto kfuncs, else the table engine with a warning. Offline: the
+	 * table engine (fastest; a capture gives no timing feedback). An engine the kernel
+	 * lacks is -EOPNOTSUPP. An attachment keeps the engine it was made with: reusing it
+	 * with another one is -EEXIST (detach first).
+	 */
+	__u32 engine;
 	size_t : 0;
 };
 
 /*
  * Attach to ifname, or reuse the attachment another process made (found through the pinned
  * maps), so keys set through any handle reach the running program. Mounts bpffs at
- * /sys/fs/bpf when it is missing.
+ * /sys/fs/bpf when it is missing. The engine decides the program loaded: with the table
+ * engine, a build without the kfunc engine (it loads on kernels that lack the kfuncs).
  */
 DOT11XDP_API struct dot11xdp_adapter *dot11xdp_adapter__open(const char *ifname,
 							      const struct dot11xdp_open_opts *opts);
@@ -97,6 +107,10 @@ DOT11XDP_API __u32 dot11xdp_adapter__prog_id(const struct dot11xdp_adapter *adap
 DOT11XDP_API enum dot11xdp_xdp_mode
 dot11xdp_adapter__mode(const struct dot11xdp_adapter *adapter);
 
+/* The AES engine the adapter's keys are prepared for (also in dot11xdp_config.engine). */
+DOT11XDP_API enum dot11xdp_engine
+dot11xdp_adapter__engine(const struct dot11xdp_adapter *adapter);
+
 /* Capacity of the key table (max_entries of dot11xdp_keys). */
 DOT11XDP_API __u32 dot11xdp_adapter__key_table_size(const struct dot11xdp_adapter *adapter);
 
@@ -106,6 +120,9 @@ DOT11XDP_API void *dot11xdp_adapter__handle(const struct dot11xdp_adapter *adapt
 /*
  * The fd of the adapter's key map (dot11xdp_keys), for tools that must save and restore a
  * key's whole state, replay counters included (offline candidate keys). Owned by the adapter.
+ * On the kfunc engine a saved value names kernel contexts (by its generation) that the library
+ * releases when the key is replaced or deleted: restoring it later leaves a key whose frames
+ * all fail, so save and restore values on the table engine only.
  */
 DOT11XDP_API int dot11xdp_adapter__keys_map_fd(const struct dot11xdp_adapter *adapter);
 
@@ -122,15 +139,19 @@ DOT11XDP_API int dot11xdp_adapter__set_output(struct dot11xdp_adapter *adapter, 
 /*
  * Install or replace the key (id->peer, id->direction) in one map update: cipher an enum
  * dot11xdp_cipher, tk the temporal key, rx_pn the starting receive PN (every replay counter
- * starts there), flags enum dot11xdp_key_flags. A new generation each time. Returns 0,
- * -EINVAL (bad id or length), -EOPNOTSUPP (cipher), -E2BIG (table full), -EPERM/-EACCES,
- * or another negative errno; on failure the table is unchanged.
+ * starts there), flags enum dot11xdp_key_flags. A new generation each time. On the kfunc
+ * engine an AES key's kernel contexts are created first and the replaced key's released
+ * after the update. Returns 0, -EINVAL (bad id or length), -EOPNOTSUPP (cipher), -E2BIG
+ * (table full), -EPERM/-EACCES, or another negative errno; on failure the maps are unchanged.
  */
 DOT11XDP_API int dot11xdp_adapter__set_key(struct dot11xdp_adapter *adapter,
 					   const struct dot11xdp_key_id *id, __u32 cipher,
 					   const __u8 *tk, __u32 tk_len, __u64 rx_pn, __u8 flags);
 
-/* Remove the key (id->peer, id->direction): 0, -ENOENT when there was none, or -errno. */
+/*
+ * Remove the key (id->peer, id->direction), and its kernel contexts: 0, -ENOENT when there
+ * was none, or -errno. disconnect and reset release the contexts of what they remove too.
+ */
 DOT11XDP_API int dot11xdp_adapter__delete_key(struct dot11xdp_adapter *adapter,
 					      const struct dot11xdp_key_id *id);
 

@@ -181,7 +181,27 @@ typedef struct DOT11_CIPHER_KEY_MAPPING_KEY_VALUE {
 #define DOT11_MAX_NUM_DEFAULT_KEY 4
 #define DOT11_MAX_NUM_DEFAULT_KEY_MFP DOT11_MAX_NUM_DEFAULT_KEY + 2
 
-/* windot11.h: the ucKey blobs. ucIV48Counter / ucIPN are little-endian (byte 0 is PN0). */
+/*
+ * windot11.h: the ucKey blobs. ucIV48Counter / ucIPN are little-endian (byte 0 is PN0). What
+ * Dot11ExtSetKeyMappingKey takes in ucKey, by AlgorithmId (usKeyLength counts the whole blob;
+ * more is accepted, the bytes after the key are ignored):
+ *   DOT11_CIPHER_ALGO_CCMP      DOT11_KEY_ALGO_CCMP, ulCCMPKeyLength 16: usKeyLength >= 28
+ *   DOT11_CIPHER_ALGO_CCMP_256  the SDK has no structure for it: DOT11_KEY_ALGO_CCMP's layout
+ *                               with ulCCMPKeyLength 32 and a 32-byte ucCCMPKey (>= 44)
+ *   DOT11_CIPHER_ALGO_GCMP      DOT11_KEY_ALGO_GCMP, ulGCMPKeyLength 16 (>= 28)
+ *   DOT11_CIPHER_ALGO_GCMP_256  DOT11_KEY_ALGO_GCMP_256, ulGCMP256KeyLength 32 (>= 44)
+ *   DOT11_CIPHER_ALGO_TKIP      DOT11_KEY_ALGO_TKIP_MIC, ulTKIPKeyLength 16, ulMICKeyLength 16:
+ *                               the TK, the Michael key of received frames, the Michael key
+ *                               of transmitted frames (>= 48)
+ *   DOT11_CIPHER_ALGO_WEP40     the raw key, usKeyLength 5
+ *   DOT11_CIPHER_ALGO_WEP104    the raw key, usKeyLength 13
+ *   DOT11_CIPHER_ALGO_WEP       the raw key of "any length" the station supports: 5 or 13
+ *                               (stored as WEP40 or WEP104); other lengths are malformed
+ * ucIV48Counter is the first receive PN (TSC for TKIP): frames numbered at or below it are
+ * replays. WEP has no counter. A wrong inner length or a usKeyLength too short for it is
+ * ERROR_INVALID_DATA; NONE, WPA/RSN_USE_GROUP, the BIP ciphers and the IHV range are
+ * ERROR_NOT_SUPPORTED.
+ */
 typedef struct DOT11_KEY_ALGO_TKIP_MIC {
 	UCHAR ucIV48Counter[6];
 	ULONG ulTKIPKeyLength;
@@ -224,8 +244,9 @@ typedef struct DOT11_KEY_ALGO_BIP_GMAC_256 {
  * (PeerMacAddr, Direction) of the adapter hDot11SvcHandle (dot11xdp_adapter__handle()).
  * Returns ERROR_SUCCESS, or: ERROR_INVALID_HANDLE (NULL, closed or unknown handle),
  * ERROR_INVALID_PARAMETER (pKey NULL, Direction not 1-3, PeerMacAddr zero or group),
- * ERROR_NOT_SUPPORTED (AlgorithmId this build does not decrypt), ERROR_INVALID_DATA
- * (ucKey blob malformed), ERROR_NO_SYSTEM_RESOURCES (key table full),
+ * ERROR_NOT_SUPPORTED (AlgorithmId not a standard pairwise cipher, or one this build has no
+ * key material for on the adapter's AES engine), ERROR_INVALID_DATA (ucKey blob malformed,
+ * see above), ERROR_NO_SYSTEM_RESOURCES (key table, or the kfunc engine's context map, full),
  * ERROR_ACCESS_DENIED (no right to update the maps), ERROR_NOT_ENOUGH_MEMORY or
  * ERROR_GEN_FAILURE. On failure nothing changed. Deleting an absent key succeeds.
  */

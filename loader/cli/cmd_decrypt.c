@@ -34,6 +34,7 @@ struct decrypt_opts {
 	const char *out;
 	bool ether;
 	bool json;
+	unsigned int engine;
 };
 
 static const struct cli_option decrypt_options[] = {
@@ -51,6 +52,9 @@ static const struct cli_option decrypt_options[] = {
 	  .help = "write the decrypted data frames as Ethernet (link type 1), as airdecap-ng does" },
 	{ .name = "json", .short_name = 'j', .type = CLI_OPT_FLAG,
 	  .offset = offsetof(struct decrypt_opts, json), .help = "print the summary as JSON" },
+	{ .name = "engine", .type = CLI_OPT_ENUM, .offset = offsetof(struct decrypt_opts, engine),
+	  .metavar = "ENGINE", .help = "AES engine (default table: the fastest, and a capture "
+	  "gives an attacker no timing feedback)", .enums = cli_engine_names },
 	CLI_OPTIONS_END,
 };
 
@@ -188,9 +192,11 @@ static void print_summary(const struct decrypt_run *run, const struct dot11xdp_r
 		cli_json_str(f, run->opts->in);
 		fprintf(f, ",\"output\":");
 		cli_json_str(f, run->opts->out);
-		fprintf(f, ",\"output_link_type\":%d,\"frames_read\":%lu,\"frames_written\":%lu,"
-			   "\"truncated\":%lu,\"too_short\":%lu,\"key_changes\":%lu,\"outcomes\":{",
-			run->opts->ether ? CAP_LINKTYPE_ETHERNET : run->in.linktype, run->frames_read,
+		fprintf(f, ",\"output_link_type\":%d,\"engine\":\"%s\",\"frames_read\":%lu,"
+			   "\"frames_written\":%lu,\"truncated\":%lu,\"too_short\":%lu,"
+			   "\"key_changes\":%lu,\"outcomes\":{",
+			run->opts->ether ? CAP_LINKTYPE_ETHERNET : run->in.linktype,
+			cli_engine_name(dot11xdp_adapter__engine(run->adapter)), run->frames_read,
 			run->frames_written, run->truncated, run->too_short, run->keys.key_changes);
 		for (int i = 0; i < DOT11XDP_RX_OUTCOMES; i++)
 			fprintf(f, "%s\"%s\":%llu", i ? "," : "", cli_counters[i].json,
@@ -245,6 +251,7 @@ static int decrypt_loop(struct decrypt_run *run)
 static int run_decrypt(const void *o)
 {
 	const struct decrypt_opts *opts = o;
+	struct dot11xdp_open_opts open_opts = { .sz = sizeof(open_opts), .engine = opts->engine };
 	struct dot11xdp_rx_stats program = {};
 	__u64 program_counts[DOT11XDP_RX_OUTCOMES];
 	struct decrypt_run run = { .opts = opts };
@@ -260,6 +267,20 @@ static int run_decrypt(const void *o)
 			return CLI_EXIT_USAGE;
 		}
 	}
+	/*
+	 * Trying candidates saves and restores whole key values, which on the kfunc engine name
+	 * contexts the library releases when it replaces a key: one key per peer there.
+	 */
+	if (opts->engine == DOT11XDP_ENGINE_KFUNC) {
+		for (unsigned int i = 0; i < run.keys.count; i++) {
+			if (run.keys.peers[i].count > 1) {
+				cli_err("--engine kfunc takes one --key per peer; candidate keys for a "
+					"capture that rekeys need the table engine");
+				rc = CLI_EXIT_USAGE;
+				goto out_keys;
+			}
+		}
+	}
 	if (!strcmp(opts->in, opts->out) && strcmp(opts->in, "-")) {
 		cli_err("IN and OUT are the same file (%s)", opts->in);
 		rc = CLI_EXIT_USAGE;
@@ -268,7 +289,7 @@ static int run_decrypt(const void *o)
 	if (cap_in_open(&run.in, opts->in))
 		goto out_keys;
 
-	run.adapter = dot11xdp_adapter__open_offline(NULL);
+	run.adapter = dot11xdp_adapter__open_offline(&open_opts);
 	if (!run.adapter) {
 		cli_err_lib(-errno, "cannot load the receive program for offline decryption");
 		goto out_in;
@@ -341,8 +362,9 @@ const struct cli_command cmd_decrypt = {
 		"malformed frames are left out. With --ether, OUT holds only the decrypted data\n"
 		"frames, as Ethernet. A peer named by several --key options (a capture that\n"
 		"rekeys) starts with its first key; when a frame of that peer fails its MIC, the\n"
-		"other keys are tried on it and the one that verifies becomes current. OUT is\n"
-		"written beside its final name, mode 0600, and renamed when the run succeeds.",
+		"other keys are tried on it and the one that verifies becomes current (table\n"
+		"engine only). OUT is written beside its final name, mode 0600, and renamed when\n"
+		"the run succeeds.",
 	.options = decrypt_options,
 	.opts_size = sizeof(struct decrypt_opts),
 	.run = run_decrypt,

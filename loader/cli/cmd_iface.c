@@ -61,6 +61,12 @@ struct dot11xdp_adapter *cli_open_attached(const char *ifname, bool read_only)
 	return adapter;
 }
 
+const struct cli_enum_val cli_engine_names[] = {
+	{ "kfunc", DOT11XDP_ENGINE_KFUNC },
+	{ "table", DOT11XDP_ENGINE_TABLE },
+	{ NULL, 0 },
+};
+
 const char *cli_engine_name(unsigned int engine)
 {
 	switch (engine) {
@@ -199,6 +205,7 @@ struct attach_opts {
 	const char *ifname;
 	bool native;
 	__u32 key_table_size;
+	unsigned int engine;
 };
 
 static const struct cli_option attach_options[] = {
@@ -212,6 +219,10 @@ static const struct cli_option attach_options[] = {
 	  .offset = offsetof(struct attach_opts, key_table_size), .metavar = "N",
 	  .help = "peers the key table holds (default 4096)", .min = 1,
 	  .max = DOT11XDP_KEYS_MAX },
+	{ .name = "engine", .short_name = 'e', .type = CLI_OPT_ENUM,
+	  .offset = offsetof(struct attach_opts, engine), .metavar = "ENGINE",
+	  .help = "AES engine (default kfunc where the kernel has it: constant-time)",
+	  .enums = cli_engine_names },
 	CLI_OPTIONS_END,
 };
 
@@ -241,6 +252,7 @@ static int run_attach(const void *o)
 		.sz = sizeof(open_opts),
 		.mode = opts->native ? DOT11XDP_MODE_NATIVE : DOT11XDP_MODE_SKB,
 		.key_table_size = opts->key_table_size,
+		.engine = opts->engine,
 	};
 	struct dot11xdp_adapter *adapter;
 	struct iface_status before;
@@ -282,13 +294,17 @@ static int run_attach(const void *o)
 		dot11xdp_adapter__close(adapter);
 		return CLI_EXIT_FAILURE;
 	}
+	/* The table engine as a fallback (no kfuncs) comes with the library's warning. */
+	cli_lib_warnings();
 	if (before.attached)
-		printf("%s: already attached; its maps at %s are in use\n", opts->ifname,
-		       dot11xdp_adapter__pin_dir(adapter));
+		printf("%s: already attached; its maps at %s are in use; %s AES engine\n",
+		       opts->ifname, dot11xdp_adapter__pin_dir(adapter),
+		       cli_engine_name(dot11xdp_adapter__engine(adapter)));
 	else
-		printf("%s: attached in %s mode; maps %s at %s\n", opts->ifname,
+		printf("%s: attached in %s mode; maps %s at %s; %s AES engine\n", opts->ifname,
 		       dot11xdp_adapter__mode(adapter) == DOT11XDP_MODE_NATIVE ? "native" : "skb",
-		       already ? "and keys reused" : "pinned", dot11xdp_adapter__pin_dir(adapter));
+		       already ? "and keys reused" : "pinned", dot11xdp_adapter__pin_dir(adapter),
+		       cli_engine_name(dot11xdp_adapter__engine(adapter)));
 	dot11xdp_adapter__close(adapter);
 	return 0;
 }
@@ -298,7 +314,10 @@ const struct cli_command cmd_attach = {
 	.summary = "attach the receive program to an interface and pin its maps",
 	.description = "Attach the dot11xdp receive program to IFNAME (generic XDP unless --native)\n"
 		       "and pin its maps under " DOT11XDP_PIN_ROOT "/IFNAME. Attaching an\n"
-		       "interface that is already attached reuses its maps and keys.",
+		       "interface that is already attached reuses its maps and keys. Keys use the\n"
+		       "kernel's constant-time AES through the BPF crypto kfuncs (the kfunc engine)\n"
+		       "where the kernel has them (6.10+), else table-driven AES in BPF (the table\n"
+		       "engine, not constant-time) with a warning; an attachment keeps its engine.",
 	.options = attach_options,
 	.opts_size = sizeof(struct attach_opts),
 	.run = run_attach,

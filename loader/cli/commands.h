@@ -30,4 +30,7 @@ struct dot11xdp_adapter *cli_open_attached(const char *ifname, bool read_only);
 /* Name of an enum dot11xdp_engine value. */
 const char *cli_engine_name(unsigned int engine);
 
+/* The --engine names: kfunc, table. */
+extern const struct cli_enum_val cli_engine_names[];
+
 #endif

@@ -103,6 +103,14 @@ void cli_lib_reset(void)
 	lib_reason[0] = '\0';
 }
 
+void cli_lib_warnings(void)
+{
+	if (lib_reason[0])
+		cli_warn("%s", strncmp(lib_reason, "libdot11xdp: ", 13) ? lib_reason
+								    : lib_reason + 13);
+	cli_lib_reset();
+}
+
 void cli_err_lib(int err, const char *fmt, ...)
 {
 	char what[256];

@@ -29,6 +29,8 @@ void cli_setup_logging(void);
 void cli_err_lib(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Forget a reason the library gave for something that was handled. */
 void cli_lib_reset(void);
+/* After a call that succeeded: print the warning the library gave on the way, if any. */
+void cli_lib_warnings(void);
 
 /*
  * A short hint for a negative errno from the library or the kernel ("run as root ...");

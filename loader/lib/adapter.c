@@ -9,6 +9,10 @@
  * without reloading anything. Pins left without a program (the program was unloaded by
  * other means) are reused by the next attach, keys included. Opens and detaches of every
  * process are serialised by an flock() on <pin_root>.
+ *
+ * The AES engine is chosen when the maps are made and kept with them (dot11xdp_config):
+ * the kfunc engine loads decrypt.bpf.c, which has both engines and the dot11xdp_crypto map;
+ * the table engine loads decrypt_table.bpf.c, which has neither kfunc calls nor that map.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -18,12 +22,16 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/if_link.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
+#include "crypto_ctx.h"
+#include "crypto_ctx.skel.h"
 #include "decrypt.skel.h"
+#include "decrypt_table.skel.h"
 #include "internal.h"
 
 #define RX_PROG_NAME "xdp_decrypt"
@@ -35,6 +43,7 @@ struct open_args {
 	const char *pin_root;
 	bool no_attach;
 	bool read_only;
+	__u32 engine; /* 0: the default */
 };
 
 static int parse_opts(const struct dot11xdp_open_opts *opts, struct open_args *args)
@@ -61,9 +70,16 @@ static int parse_opts(const struct dot11xdp_open_opts *opts, struct open_args *a
 		args->no_attach = opts->no_attach;
 	if (OPT(read_only))
 		args->read_only = opts->read_only;
+	if (OPT(engine))
+		args->engine = opts->engine;
 #undef OPT
 	if (args->mode != DOT11XDP_MODE_SKB && args->mode != DOT11XDP_MODE_NATIVE) {
 		pr_warn("unknown XDP mode %d\n", args->mode);
+		return -EINVAL;
+	}
+	if (args->engine && args->engine != DOT11XDP_ENGINE_TABLE &&
+	    args->engine != DOT11XDP_ENGINE_KFUNC) {
+		pr_warn("unknown AES engine %u\n", args->engine);
 		return -EINVAL;
 	}
 	if (args->key_table_size > DOT11XDP_KEYS_MAX) {
@@ -87,6 +103,7 @@ static struct dot11xdp_adapter *adapter_new(void)
 	adapter->peers_fd = -1;
 	adapter->config_fd = -1;
 	adapter->prog_fd = -1;
+	adapter->crypto_fd = -1;
 	return adapter;
 }
 
@@ -105,6 +122,8 @@ void dot11xdp_adapter_free(struct dot11xdp_adapter *adapter)
 	close_fd(&adapter->peers_fd);
 	close_fd(&adapter->config_fd);
 	close_fd(&adapter->prog_fd);
+	close_fd(&adapter->crypto_fd);
+	crypto_ctx_bpf__destroy(adapter->crypto_skel);
 	pthread_mutex_destroy(&adapter->write_lock);
 	free(adapter);
 }
@@ -184,6 +203,8 @@ static int make_read_only(struct dot11xdp_adapter *adapter)
 		err = reopen_read_only(&adapter->peers_fd);
 	if (!err)
 		err = reopen_read_only(&adapter->config_fd);
+	/* A read-only adapter creates and destroys no contexts: it needs no context map. */
+	close_fd(&adapter->crypto_fd);
 	return err;
 }
 
@@ -208,7 +229,7 @@ static int check_config(struct dot11xdp_adapter *adapter, const char *where)
 	memset(&config, 0, sizeof(config));
 	config.abi_version = DOT11XDP_ABI_VERSION;
 	config.output = DOT11XDP_OUTPUT_PASS;
-	config.engine = DOT11XDP_ENGINE_TABLE;
+	config.engine = adapter->engine;
 	return bpf_map_update_elem(adapter->config_fd, &zero, &config, BPF_ANY) ? -errno : 0;
 }
 
@@ -230,6 +251,72 @@ static int open_pin(const struct dot11xdp_adapter *adapter, const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
+static const char *engine_name(__u32 engine)
+{
+	return engine == DOT11XDP_ENGINE_KFUNC ? "kfunc" : "table";
+}
+
+/*
+ * The engine of maps made before: their config's, or for a config never written (a loader
+ * died between attach and writing it) the build of the program the pins show, since only the
+ * kfunc engine's build has dot11xdp_crypto.
+ */
+static __u32 existing_engine(const struct dot11xdp_adapter *adapter)
+{
+	struct dot11xdp_config config;
+	__u32 zero = 0;
+	int fd;
+
+	if (adapter->config_fd >= 0 && !bpf_map_lookup_elem(adapter->config_fd, &zero, &config) &&
+	    config.abi_version == DOT11XDP_ABI_VERSION &&
+	    (config.engine == DOT11XDP_ENGINE_TABLE || config.engine == DOT11XDP_ENGINE_KFUNC))
+		return config.engine;
+	fd = open_pin(adapter, DOT11XDP_MAP_CRYPTO);
+	if (fd < 0)
+		return DOT11XDP_ENGINE_TABLE;
+	close(fd);
+	return DOT11XDP_ENGINE_KFUNC;
+}
+
+/*
+ * The adapter's engine. Existing maps keep theirs: their program is built for it, and their
+ * keys are prepared for it. New maps take the one asked for, else live the kfunc engine
+ * (constant-time: live frames are attacker-supplied) where the kernel has it and the table
+ * engine otherwise (*fallback set: the caller warns), offline the table engine (fastest; a
+ * capture gives an attacker no timing feedback).
+ */
+static int choose_engine(struct dot11xdp_adapter *adapter, const struct open_args *args,
+			 __u32 existing, bool *fallback)
+{
+	*fallback = false;
+	if (existing) {
+		if (args->engine && args->engine != existing) {
+			pr_warn("%s is attached with the %s AES engine; detach it first to use the "
+				"%s engine\n", adapter->ifname, engine_name(existing),
+				engine_name(args->engine));
+			return -EEXIST;
+		}
+		/* No probe: the attachment shows the kernel has its engine. */
+		adapter->engine = existing;
+		return 0;
+	}
+	if (args->engine)
+		adapter->engine = args->engine;
+	else if (adapter->offline)
+		adapter->engine = DOT11XDP_ENGINE_TABLE;
+	else if (dot11xdp_kfunc_engine_available())
+		adapter->engine = DOT11XDP_ENGINE_KFUNC;
+	else
+		adapter->engine = DOT11XDP_ENGINE_TABLE;
+	*fallback = !args->engine && !adapter->offline && adapter->engine == DOT11XDP_ENGINE_TABLE;
+	if (adapter->engine == DOT11XDP_ENGINE_KFUNC && !dot11xdp_kfunc_engine_available()) {
+		pr_warn("the kfunc AES engine needs the kernel's BPF crypto kfuncs with ecb(aes) and "
+			"cbc(aes) (Linux 6.10+, and root): use the table engine\n");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 static bool prog_uses_map(int prog_fd, __u32 map_id)
 {
 	struct bpf_prog_info info;
@@ -246,33 +333,93 @@ static bool prog_uses_map(int prog_fd, __u32 map_id)
 	return false;
 }
 
-/*
- * The program on ifindex that uses the key map map_id (the dispatcher's component, or the
- * one program without a dispatcher), as a libxdp program; mp holds it. NULL when none.
- */
-static struct xdp_program *find_rx_prog(int ifindex, __u32 map_id, struct xdp_multiprog **mpp)
+/* The receive program found on an interface. */
+struct rx_prog_ref {
+	int fd; /* owned */
+	__u32 id;
+	enum xdp_attach_mode mode;
+	/* Under libxdp's dispatcher: the component, which mp holds. NULL for a single program. */
+	struct xdp_multiprog *mp;
+	struct xdp_program *component;
+};
+
+static void rx_prog_ref_close(struct rx_prog_ref *ref)
+{
+	if (ref->fd >= 0)
+		close(ref->fd);
+	xdp_multiprog__close(ref->mp);
+	memset(ref, 0, sizeof(*ref));
+	ref->fd = -1;
+}
+
+/* The dispatcher's component that uses the key map map_id. */
+static bool find_component(int ifindex, __u32 map_id, struct rx_prog_ref *ref)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
 	struct xdp_program *prog = NULL;
 
-	*mpp = NULL;
 	if (libxdp_get_error(mp))
-		return NULL;
-	if (xdp_multiprog__is_legacy(mp)) {
-		prog = xdp_multiprog__main_prog(mp);
-		if (prog && !prog_uses_map(xdp_program__fd(prog), map_id))
-			prog = NULL;
-	} else {
-		while ((prog = xdp_multiprog__next_prog(prog, mp)))
-			if (prog_uses_map(xdp_program__fd(prog), map_id))
-				break;
-	}
-	if (!prog) {
+		return false;
+	while ((prog = xdp_multiprog__next_prog(prog, mp)))
+		if (prog_uses_map(xdp_program__fd(prog), map_id))
+			break;
+	ref->fd = prog ? dup_fd(xdp_program__fd(prog)) : -1;
+	if (ref->fd < 0) {
 		xdp_multiprog__close(mp);
-		return NULL;
+		return false;
 	}
-	*mpp = mp;
-	return prog;
+	ref->id = xdp_program__id(prog);
+	ref->mode = xdp_multiprog__attach_mode(mp);
+	ref->mp = mp;
+	ref->component = prog;
+	return true;
+}
+
+/*
+ * The program on ifindex that uses the key map map_id: the one program attached in skb or
+ * driver mode, or a component of libxdp's dispatcher. False when there is none.
+ *
+ * A single program is found with bpf_xdp_query(), not xdp_multiprog__get_from_ifindex():
+ * libxdp 1.3 keeps open for good an fd of the program that finds (xdp_multiprog__from_id()
+ * never closes the fd it duplicates), and that fd would keep the program, its maps and the
+ * kfunc engine's kernel contexts alive after a detach, as long as the process runs.
+ */
+static bool find_rx_prog(int ifindex, __u32 map_id, struct rx_prog_ref *ref)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, query);
+	__u32 ids[2];
+	const enum xdp_attach_mode modes[2] = { XDP_MODE_SKB, XDP_MODE_NATIVE };
+
+	memset(ref, 0, sizeof(*ref));
+	ref->fd = -1;
+	if (bpf_xdp_query(ifindex, 0, &query))
+		return false;
+	ids[0] = query.skb_prog_id;
+	ids[1] = query.drv_prog_id;
+	for (int i = 0; i < 2; i++) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd;
+
+		if (!ids[i])
+			continue;
+		fd = bpf_prog_get_fd_by_id(ids[i]);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && !strcmp(info.name, "xdp_dispatcher")) {
+			close(fd);
+			return find_component(ifindex, map_id, ref);
+		}
+		if (prog_uses_map(fd, map_id)) {
+			ref->fd = fd;
+			ref->id = ids[i];
+			ref->mode = modes[i];
+			return true;
+		}
+		close(fd);
+	}
+	return false;
 }
 
 static enum dot11xdp_xdp_mode mode_from_libxdp(enum xdp_attach_mode mode)
@@ -329,9 +476,9 @@ static int repin_from_prog(const struct dot11xdp_adapter *adapter, int prog_fd, 
  */
 static int reuse_pins(struct dot11xdp_adapter *adapter)
 {
-	struct xdp_multiprog *mp = NULL;
-	struct xdp_program *prog = NULL;
+	struct rx_prog_ref prog;
 	struct bpf_map_info info;
+	bool found;
 	int keys, fds[3], err;
 
 	keys = open_pin(adapter, DOT11XDP_MAP_KEYS);
@@ -344,11 +491,11 @@ static int reuse_pins(struct dot11xdp_adapter *adapter)
 	}
 	adapter->keys_map_id = info.id;
 	adapter->key_table_size = info.max_entries;
-	prog = find_rx_prog(adapter->ifindex, info.id, &mp);
+	found = find_rx_prog(adapter->ifindex, info.id, &prog);
 	for (int i = 0; i < 3; i++) {
 		fds[i] = open_pin(adapter, other_maps[i]);
-		if (fds[i] == -ENOENT && prog)
-			fds[i] = repin_from_prog(adapter, xdp_program__fd(prog), other_maps[i]);
+		if (fds[i] == -ENOENT && found)
+			fds[i] = repin_from_prog(adapter, prog.fd, other_maps[i]);
 	}
 	err = adopt_maps(adapter, keys, fds[0], fds[1], fds[2]);
 	if (err == -EBADF) {
@@ -361,22 +508,89 @@ static int reuse_pins(struct dot11xdp_adapter *adapter)
 			adapter->config_fd = -1;
 		err = -EUCLEAN;
 	}
-	if (err == -EUCLEAN && prog) {
+	if (err == -EUCLEAN && found) {
 		/* Never attach a second instance beside the running one. */
 		pr_warn("the maps of the program attached to %s cannot be pinned again in %s; "
 			"unload it (xdp-loader unload %s --all)\n", adapter->ifname,
 			adapter->pin_dir, adapter->ifname);
 		err = -ENOTRECOVERABLE;
 	}
-	if (!err && prog) {
-		adapter->prog_fd = dup_fd(xdp_program__fd(prog));
-		adapter->prog_id = xdp_program__id(prog);
-		adapter->mode = mode_from_libxdp(xdp_multiprog__attach_mode(mp));
+	if (!err && found) {
+		adapter->prog_fd = dup_fd(prog.fd);
+		adapter->prog_id = prog.id;
+		adapter->mode = mode_from_libxdp(prog.mode);
 		if (adapter->prog_fd < 0)
 			err = adapter->prog_fd;
 	}
-	xdp_multiprog__close(mp);
+	if (found)
+		rx_prog_ref_close(&prog);
 	return err;
+}
+
+/*
+ * The kfunc engine's context map of maps made before: the pin, or, when it was removed by
+ * hand while the program runs, pinned again from the program.
+ */
+static int reuse_crypto_map(struct dot11xdp_adapter *adapter)
+{
+	struct bpf_map_info info;
+	int fd, err;
+
+	if (adapter->engine != DOT11XDP_ENGINE_KFUNC)
+		return 0;
+	fd = open_pin(adapter, DOT11XDP_MAP_CRYPTO);
+	if (fd == -ENOENT && adapter->prog_fd >= 0)
+		fd = repin_from_prog(adapter, adapter->prog_fd, DOT11XDP_MAP_CRYPTO);
+	if (fd < 0) {
+		pr_warn("the key contexts map %s/%s of the kfunc engine cannot be opened: %s; "
+			"detach %s and attach it again\n", adapter->pin_dir, DOT11XDP_MAP_CRYPTO,
+			strerror(-fd), adapter->ifname);
+		return fd;
+	}
+	err = map_info(fd, &info);
+	if (!err && info.key_size != sizeof(__u64)) {
+		pr_warn("%s/%s is not a dot11xdp key contexts map; detach %s first\n",
+			adapter->pin_dir, DOT11XDP_MAP_CRYPTO, adapter->ifname);
+		err = -EPROTO;
+	}
+	if (err) {
+		close(fd);
+		return err;
+	}
+	adapter->crypto_fd = fd;
+	return 0;
+}
+
+/*
+ * The context programs (bpf/crypto_ctx.bpf.c) against the adapter's dot11xdp_crypto map:
+ * the same programs whether this process loaded the receive program or found it attached.
+ */
+static int load_crypto_programs(struct dot11xdp_adapter *adapter)
+{
+	struct crypto_ctx_bpf *skel;
+	int err;
+
+	skel = crypto_ctx_bpf__open();
+	if (!skel) {
+		err = -errno;
+		pr_warn("cannot open the kfunc engine's context programs: %s\n", strerror(errno));
+		return err;
+	}
+	/* The adapter's map, never a pin at libbpf's default place (/sys/fs/bpf/<name>). */
+	err = bpf_map__set_pin_path(skel->maps.dot11xdp_crypto, NULL);
+	if (!err)
+		err = bpf_map__reuse_fd(skel->maps.dot11xdp_crypto, adapter->crypto_fd);
+	if (!err)
+		err = crypto_ctx_bpf__load(skel);
+	if (err) {
+		pr_warn("cannot load the kfunc engine's context programs: %s%s\n", strerror(-err),
+			err == -EPERM ? " (needs root: CAP_BPF and CAP_SYS_ADMIN)" : "");
+		crypto_ctx_bpf__destroy(skel);
+		return err;
+	}
+	adapter->crypto_skel = skel;
+	adapter->crypto_obj = skel->obj;
+	return 0;
 }
 
 /* A one-line reason for a failed attach, with what to do about it. */
@@ -407,10 +621,84 @@ static void explain_attach_error(const struct dot11xdp_adapter *adapter, int err
 	pr_warn("cannot attach the receive program to %s: %s%s\n", adapter->ifname, msg, hint);
 }
 
-static void set_map_sizes(struct decrypt_bpf *skel, __u32 key_table_size)
+/* The receive program, in the build for the adapter's engine. */
+struct rx_object {
+	struct decrypt_bpf *both;	   /* decrypt.bpf.c: both engines */
+	struct decrypt_table_bpf *table; /* decrypt_table.bpf.c: the table engine alone */
+	struct bpf_object *obj;
+};
+
+static int rx_object_open(struct rx_object *rx, enum dot11xdp_engine engine,
+			  const struct bpf_object_open_opts *opts, bool report_outcome)
 {
-	bpf_map__set_max_entries(skel->maps.dot11xdp_keys, key_table_size);
-	bpf_map__set_max_entries(skel->maps.dot11xdp_peers, key_table_size);
+	memset(rx, 0, sizeof(*rx));
+	if (engine == DOT11XDP_ENGINE_KFUNC) {
+		rx->both = decrypt_bpf__open_opts(opts);
+		if (!rx->both)
+			return -errno;
+		rx->both->rodata->report_outcome = report_outcome;
+		/* Every adapter loads the context programs on their own: see load_crypto_programs. */
+		bpf_program__set_autoload(rx->both->progs.crypto_ctx_create, false);
+		bpf_program__set_autoload(rx->both->progs.crypto_ctx_destroy, false);
+		rx->obj = rx->both->obj;
+	} else {
+		rx->table = decrypt_table_bpf__open_opts(opts);
+		if (!rx->table)
+			return -errno;
+		rx->table->rodata->report_outcome = report_outcome;
+		rx->obj = rx->table->obj;
+	}
+	return 0;
+}
+
+static void rx_object_destroy(struct rx_object *rx)
+{
+	decrypt_bpf__destroy(rx->both);
+	decrypt_table_bpf__destroy(rx->table);
+	memset(rx, 0, sizeof(*rx));
+}
+
+/* A dup() of the fd of the object's map name, for the adapter; -ENOENT when it has none. */
+static int rx_map_fd(const struct rx_object *rx, const char *name)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(rx->obj, name);
+
+	return map ? dup_fd(bpf_map__fd(map)) : -ENOENT;
+}
+
+static struct bpf_program *rx_prog(const struct rx_object *rx)
+{
+	return bpf_object__find_program_by_name(rx->obj, RX_PROG_NAME);
+}
+
+static void set_map_sizes(const struct rx_object *rx, __u32 key_table_size)
+{
+	struct bpf_map *crypto = bpf_object__find_map_by_name(rx->obj, DOT11XDP_MAP_CRYPTO);
+
+	bpf_map__set_max_entries(bpf_object__find_map_by_name(rx->obj, DOT11XDP_MAP_KEYS),
+				 key_table_size);
+	bpf_map__set_max_entries(bpf_object__find_map_by_name(rx->obj, DOT11XDP_MAP_PEERS),
+				 key_table_size);
+	/* Every key's contexts, and a replacement's beside them while it is installed. */
+	if (crypto)
+		bpf_map__set_max_entries(crypto, 2 * key_table_size);
+}
+
+/* The adapter's fds of the object's maps, after its load. */
+static int adopt_rx_maps(struct dot11xdp_adapter *adapter, const struct rx_object *rx)
+{
+	int err = adopt_maps(adapter, rx_map_fd(rx, DOT11XDP_MAP_KEYS),
+			     rx_map_fd(rx, DOT11XDP_MAP_STATS), rx_map_fd(rx, DOT11XDP_MAP_PEERS),
+			     rx_map_fd(rx, DOT11XDP_MAP_CONFIG));
+
+	if (!err && adapter->engine == DOT11XDP_ENGINE_KFUNC) {
+		adapter->crypto_fd = rx_map_fd(rx, DOT11XDP_MAP_CRYPTO);
+		if (adapter->crypto_fd < 0) {
+			err = adapter->crypto_fd;
+			adapter->crypto_fd = -1;
+		}
+	}
+	return err;
 }
 
 /* Pinned maps are root's alone; bpffs already pins 0600 under a 0022 umask, make sure. */
@@ -452,19 +740,26 @@ static int remove_pins(const char *dir)
 
 static int detach_prog(struct dot11xdp_adapter *adapter)
 {
-	struct xdp_multiprog *mp;
-	struct xdp_program *prog;
+	struct rx_prog_ref prog;
 	int ifindex, err;
 
 	/* The name may now belong to a new interface: find the program by its key map. */
 	ifindex = if_nametoindex(adapter->ifname);
 	if (!ifindex)
 		return 0;
-	prog = find_rx_prog(ifindex, adapter->keys_map_id, &mp);
-	if (!prog)
+	if (!find_rx_prog(ifindex, adapter->keys_map_id, &prog))
 		return 0;
-	err = xdp_program__detach(prog, ifindex, xdp_multiprog__attach_mode(mp), 0);
-	xdp_multiprog__close(mp);
+	if (prog.component) {
+		err = xdp_program__detach(prog.component, ifindex, prog.mode, 0);
+	} else {
+		/* libbpf, not libxdp, for the reason find_rx_prog() gives; only if still ours. */
+		LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = prog.fd);
+		__u32 flags = XDP_FLAGS_REPLACE | (prog.mode == XDP_MODE_NATIVE ? XDP_FLAGS_DRV_MODE
+										   : XDP_FLAGS_SKB_MODE);
+
+		err = bpf_xdp_detach(ifindex, flags, &opts) ? -errno : 0;
+	}
+	rx_prog_ref_close(&prog);
 	if (err)
 		pr_warn("cannot detach the receive program from %s: %s\n", adapter->ifname,
 			strerror(-err));
@@ -478,20 +773,19 @@ static int attach_new(struct dot11xdp_adapter *adapter, const struct open_args *
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = adapter->pin_dir);
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xdp_opts, .prog_name = RX_PROG_NAME);
 	struct xdp_program *prog = NULL;
-	struct decrypt_bpf *skel;
+	struct rx_object rx;
 	int err;
 
-	skel = decrypt_bpf__open_opts(&open_opts);
-	if (!skel) {
-		err = -errno;
-		pr_warn("cannot open the receive program: %s\n", strerror(errno));
+	err = rx_object_open(&rx, adapter->engine, &open_opts, false);
+	if (err) {
+		pr_warn("cannot open the receive program: %s\n", strerror(-err));
 		return err;
 	}
-	set_map_sizes(skel, args->key_table_size ? args->key_table_size
-			    : pinned_size	     ? pinned_size
-						     : DOT11XDP_KEYS_DEFAULT);
+	set_map_sizes(&rx, args->key_table_size ? args->key_table_size
+			   : pinned_size	    ? pinned_size
+						    : DOT11XDP_KEYS_DEFAULT);
 
-	xdp_opts.obj = skel->obj;
+	xdp_opts.obj = rx.obj;
 	prog = xdp_program__create(&xdp_opts);
 	err = libxdp_get_error(prog);
 	if (err) {
@@ -512,10 +806,7 @@ static int attach_new(struct dot11xdp_adapter *adapter, const struct open_args *
 		explain_attach_error(adapter, err);
 		goto out;
 	}
-	err = adopt_maps(adapter, dup_fd(bpf_map__fd(skel->maps.dot11xdp_keys)),
-			 dup_fd(bpf_map__fd(skel->maps.dot11xdp_stats)),
-			 dup_fd(bpf_map__fd(skel->maps.dot11xdp_peers)),
-			 dup_fd(bpf_map__fd(skel->maps.dot11xdp_config)));
+	err = adopt_rx_maps(adapter, &rx);
 	if (!err) {
 		adapter->prog_fd = dup_fd(xdp_program__fd(prog));
 		adapter->prog_id = xdp_program__id(prog);
@@ -534,7 +825,7 @@ static int attach_new(struct dot11xdp_adapter *adapter, const struct open_args *
 	}
 out:
 	xdp_program__close(prog);
-	decrypt_bpf__destroy(skel);
+	rx_object_destroy(&rx);
 	return err;
 }
 
@@ -559,7 +850,21 @@ static void close_maps(struct dot11xdp_adapter *adapter)
 	close_fd(&adapter->config_fd);
 }
 
-static int open_live(struct dot11xdp_adapter *adapter, const struct open_args *args)
+/* Maps made before, found through the pins: their engine, settings and context map. */
+static int adopt_existing(struct dot11xdp_adapter *adapter, const struct open_args *args,
+			  bool *fallback)
+{
+	int err = choose_engine(adapter, args, existing_engine(adapter), fallback);
+
+	if (!err)
+		err = check_config(adapter, adapter->pin_dir);
+	if (!err)
+		err = reuse_crypto_map(adapter);
+	return err;
+}
+
+static int open_live(struct dot11xdp_adapter *adapter, const struct open_args *args,
+		     bool *fallback)
 {
 	__u32 pinned_size = 0;
 	int root_fd, err;
@@ -577,13 +882,13 @@ static int open_live(struct dot11xdp_adapter *adapter, const struct open_args *a
 	if (!err && adapter->prog_id) {
 		pr_debug("%s: reusing the attached program %u\n", adapter->ifname,
 			 adapter->prog_id);
-		err = check_config(adapter, adapter->pin_dir);
+		err = adopt_existing(adapter, args, fallback);
 		goto out;
 	}
 	if (args->no_attach) {
 		/* Pins without a program open too: their keys reach the program it attaches. */
 		if (!err)
-			err = check_config(adapter, adapter->pin_dir);
+			err = adopt_existing(adapter, args, fallback);
 		else if (err == -ENOENT)
 			pr_warn("dot11xdp is not attached to %s (no pins in %s)\n", adapter->ifname,
 				adapter->pin_dir);
@@ -594,7 +899,9 @@ static int open_live(struct dot11xdp_adapter *adapter, const struct open_args *a
 	}
 	if (!err || err == -EUCLEAN) {
 		/* Pins without a program: the new program reuses them, so they must fit it. */
-		err = err ? 0 : check_config(adapter, adapter->pin_dir);
+		err = choose_engine(adapter, args, existing_engine(adapter), fallback);
+		if (!err && adapter->config_fd >= 0)
+			err = check_config(adapter, adapter->pin_dir);
 		if (err)
 			goto out;
 		pinned_size = adapter->key_table_size;
@@ -605,7 +912,11 @@ static int open_live(struct dot11xdp_adapter *adapter, const struct open_args *a
 			err = -EEXIST;
 			goto out;
 		}
-	} else if (err != -ENOENT) {
+	} else if (err == -ENOENT) {
+		err = choose_engine(adapter, args, 0, fallback);
+		if (err)
+			goto out;
+	} else {
 		goto out;
 	}
 	close_maps(adapter);
@@ -629,6 +940,7 @@ struct dot11xdp_adapter *dot11xdp_adapter__open(const char *ifname,
 {
 	struct dot11xdp_adapter *adapter;
 	struct open_args args;
+	bool fallback = false;
 	int err;
 
 	err = parse_opts(opts, &args);
@@ -655,7 +967,9 @@ struct dot11xdp_adapter *dot11xdp_adapter__open(const char *ifname,
 	}
 
 	dot11xdp_log_enter();
-	err = open_live(adapter, &args);
+	err = open_live(adapter, &args, &fallback);
+	if (!err && adapter->engine == DOT11XDP_ENGINE_KFUNC && !args.read_only)
+		err = load_crypto_programs(adapter);
 	dot11xdp_log_leave();
 	if (err)
 		goto err;
@@ -673,6 +987,10 @@ struct dot11xdp_adapter *dot11xdp_adapter__open(const char *ifname,
 	err = dot11xdp_handle_register(adapter);
 	if (err)
 		goto err;
+	/* Last, so a failure is never explained by this line. */
+	if (fallback)
+		pr_warn("%s: this kernel has no BPF crypto kfuncs (Linux 6.10+): keys use the table "
+			"AES engine, which is not constant-time\n", adapter->ifname);
 	return adapter;
 err:
 	dot11xdp_adapter_free(adapter);
@@ -682,9 +1000,10 @@ err:
 struct dot11xdp_adapter *dot11xdp_adapter__open_offline(const struct dot11xdp_open_opts *opts)
 {
 	struct dot11xdp_adapter *adapter;
-	struct decrypt_bpf *skel;
+	struct rx_object rx = {};
 	struct open_args args;
 	struct bpf_map *map;
+	bool fallback;
 	int err;
 
 	err = parse_opts(opts, &args);
@@ -696,30 +1015,28 @@ struct dot11xdp_adapter *dot11xdp_adapter__open_offline(const struct dot11xdp_op
 	adapter->offline = true;
 
 	dot11xdp_log_enter();
-	skel = decrypt_bpf__open();
-	if (!skel) {
-		err = -errno;
-		pr_warn("cannot open the receive program: %s\n", strerror(errno));
+	err = choose_engine(adapter, &args, 0, &fallback);
+	if (err)
+		goto out;
+	err = rx_object_open(&rx, adapter->engine, NULL, true);
+	if (err) {
+		pr_warn("cannot open the receive program: %s\n", strerror(-err));
 		goto out;
 	}
 	/* Private maps: nothing pinned, nothing shared with a live adapter. */
-	bpf_object__for_each_map(map, skel->obj)
+	bpf_object__for_each_map(map, rx.obj)
 		bpf_map__set_pin_path(map, NULL);
-	skel->rodata->report_outcome = true;
-	set_map_sizes(skel, args.key_table_size ? args.key_table_size : DOT11XDP_KEYS_DEFAULT);
-	err = decrypt_bpf__load(skel);
+	set_map_sizes(&rx, args.key_table_size ? args.key_table_size : DOT11XDP_KEYS_DEFAULT);
+	err = bpf_object__load(rx.obj);
 	if (err) {
 		pr_warn("cannot load the receive program: %s%s\n", strerror(-err),
 			err == -EPERM ? " (needs root: CAP_BPF and CAP_SYS_ADMIN)"
 				      : " (enable verbose logging for the verifier log)");
 		goto out;
 	}
-	err = adopt_maps(adapter, dup_fd(bpf_map__fd(skel->maps.dot11xdp_keys)),
-			 dup_fd(bpf_map__fd(skel->maps.dot11xdp_stats)),
-			 dup_fd(bpf_map__fd(skel->maps.dot11xdp_peers)),
-			 dup_fd(bpf_map__fd(skel->maps.dot11xdp_config)));
+	err = adopt_rx_maps(adapter, &rx);
 	if (!err) {
-		adapter->prog_fd = dup_fd(bpf_program__fd(skel->progs.xdp_decrypt));
+		adapter->prog_fd = dup_fd(bpf_program__fd(rx_prog(&rx)));
 		err = adapter->prog_fd < 0 ? adapter->prog_fd : 0;
 	}
 	if (!err) {
@@ -733,10 +1050,12 @@ struct dot11xdp_adapter *dot11xdp_adapter__open_offline(const struct dot11xdp_op
 	}
 	if (!err)
 		err = check_config(adapter, "of the offline program");
+	if (!err && adapter->engine == DOT11XDP_ENGINE_KFUNC && !args.read_only)
+		err = load_crypto_programs(adapter);
 	if (!err && args.read_only)
 		err = make_read_only(adapter);
 out:
-	decrypt_bpf__destroy(skel);
+	rx_object_destroy(&rx);
 	dot11xdp_log_leave();
 	if (!err)
 		err = dot11xdp_handle_register(adapter);
@@ -821,6 +1140,11 @@ __u32 dot11xdp_adapter__prog_id(const struct dot11xdp_adapter *adapter)
 enum dot11xdp_xdp_mode dot11xdp_adapter__mode(const struct dot11xdp_adapter *adapter)
 {
 	return adapter ? adapter->mode : DOT11XDP_MODE_SKB;
+}
+
+enum dot11xdp_engine dot11xdp_adapter__engine(const struct dot11xdp_adapter *adapter)
+{
+	return adapter ? adapter->engine : DOT11XDP_ENGINE_TABLE;
 }
 
 __u32 dot11xdp_adapter__key_table_size(const struct dot11xdp_adapter *adapter)

@@ -14,6 +14,8 @@
 
 #include <dot11xdp/dot11xdp.h>
 
+struct crypto_ctx_bpf;
+
 struct dot11xdp_adapter {
 	/* Serialises key-table writers of this process (disconnect reads, then deletes). */
 	pthread_mutex_t write_lock;
@@ -36,6 +38,16 @@ struct dot11xdp_adapter {
 	__u32 prog_id;
 	__u32 keys_map_id;
 	__u32 key_table_size;
+	/* The AES engine keys are prepared for: fixed when the maps were made (dot11xdp_config). */
+	enum dot11xdp_engine engine;
+	/*
+	 * kfunc engine: the program's dot11xdp_crypto map, and the context programs
+	 * (bpf/crypto_ctx.bpf.c) loaded against it, which keys.c runs. No programs on a
+	 * read-only adapter: they would write the map whatever the fd allows.
+	 */
+	int crypto_fd;
+	struct crypto_ctx_bpf *crypto_skel;
+	struct bpf_object *crypto_obj;
 };
 
 /* Messages through the one print function (log.c). */

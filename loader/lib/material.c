@@ -4,10 +4,12 @@
  * encryption key schedule of FIPS-197 5.2, word i holding bytes 4i..4i+3 most significant
  * first, FIPS-197's own word order. The BPF table engine lays it out for its rounds once per
  * frame (aes_table_begin in bpf/lib/aes_table.h), so the map keeps the standard, checkable
- * form. GCMP, for either engine, also takes GHASH's hash subkey H = AES_K(0^128), from
- * that schedule and a plain FIPS-197 cipher run once per key. RC4 ciphers (TKIP, WEP): the
- * keys as they are; RC4's key schedule starts from each frame's own key (WEP's IV, TKIP's
- * per-frame mix), so nothing can be computed ahead.
+ * form; for the kfunc engine, nothing: the key lives only in the kernel's AES contexts
+ * (crypto_ctx.h), made from the TK the caller hands to dot11xdp_crypto_ctx__create(). GCMP,
+ * for either engine, also takes GHASH's hash subkey H = AES_K(0^128), from the schedule and a
+ * plain FIPS-197 cipher run once per key. RC4 ciphers (TKIP, WEP): the keys as they are;
+ * RC4's key schedule starts from each frame's own key (WEP's IV, TKIP's per-frame mix), so
+ * nothing can be computed ahead.
  */
 #include <errno.h>
 #include <string.h>
@@ -103,6 +105,8 @@ unsigned int dot11xdp_cipher_tk_len(__u32 cipher)
 	switch (cipher) {
 	case DOT11XDP_CIPHER_CCMP:
 		return 16;
+	case DOT11XDP_CIPHER_CCMP_256:
+		return 32;
 	case DOT11XDP_CIPHER_TKIP:
 		return DOT11XDP_TKIP_KEY_LEN;
 	case DOT11XDP_CIPHER_WEP40:
@@ -149,11 +153,13 @@ int dot11xdp_material_prepare_aes(struct dot11xdp_key *key, const __u8 *tk, unsi
 {
 	if (tk_len != 16 && tk_len != 32)
 		return -EINVAL;
-	if (engine != DOT11XDP_ENGINE_TABLE)
+	if (engine != DOT11XDP_ENGINE_TABLE && engine != DOT11XDP_ENGINE_KFUNC)
 		return -EOPNOTSUPP;
 
 	memset(&key->material, 0, sizeof(key->material));
-	aes_expand_key(tk, tk_len, key->material.aes_schedule);
+	/* The kfunc engine's data path needs only tk_len and the generation: no key bytes here. */
+	if (engine == DOT11XDP_ENGINE_TABLE)
+		aes_expand_key(tk, tk_len, key->material.aes_schedule);
 	key->tk_len = (__u8)tk_len;
 	key->engine = (__u8)engine;
 	return 0;

@@ -22,8 +22,9 @@ int dot11xdp_material_prepare(struct dot11xdp_key *key, __u32 cipher, const __u8
 
 /*
  * The AES part of the above for any AES cipher (CCMP-128/256, GCMP-128/256): fills
- * key->material, key->tk_len and key->engine for a 16- or 32-byte key, leaves key->cipher.
- * Returns 0, -EINVAL for another length, -EOPNOTSUPP for an engine this build lacks.
+ * key->material (the key schedule for the table engine; zeros for the kfunc engine, whose
+ * key lives in kernel contexts only), key->tk_len and key->engine for a 16- or 32-byte key,
+ * leaves key->cipher. Returns 0, -EINVAL for another length, -EOPNOTSUPP for an unknown engine.
  */
 int dot11xdp_material_prepare_aes(struct dot11xdp_key *key, const __u8 *tk, unsigned int tk_len,
 				  enum dot11xdp_engine engine);
