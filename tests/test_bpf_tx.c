@@ -29,6 +29,7 @@
 #include "crypto_ctx.h"
 #include "decrypt.skel.h"
 #include "encrypt.skel.h"
+#include "encrypt_table.skel.h"
 #include "material.h"
 #include "testlib.h"
 
@@ -137,12 +138,12 @@ static struct encrypt_bpf *encrypt_load(bool report_outcome, __u32 mpdu_offset, 
 }
 
 /* The processed-instruction count of a loaded xdp_encrypt, printed and held to the budget. */
-static void check_verified_insns(const struct encrypt_bpf *skel, const char *what)
+static void check_verified_insns(int prog_fd, const char *what)
 {
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info);
 
-	if (bpf_obj_get_info_by_fd(bpf_program__fd(skel->progs.xdp_encrypt), &info, &len))
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
 		test_fatal("bpf_prog_info: %s", strerror(errno));
 	printf("# xdp_encrypt (%s): verifier processed %u instructions, xlated %u bytes, jited %u "
 	       "bytes\n", what, info.verified_insns, info.xlated_prog_len, info.jited_prog_len);
@@ -165,11 +166,11 @@ static void env_open(void)
 
 	/* As a transmit path would load it: no outcome report. */
 	live = encrypt_load(false, 0, "live");
-	check_verified_insns(live, "live");
+	check_verified_insns(bpf_program__fd(live->progs.xdp_encrypt), "live");
 	encrypt_bpf__destroy(live);
 
 	enc = encrypt_load(true, 0, "offline, bare MPDUs");
-	check_verified_insns(enc, "offline");
+	check_verified_insns(bpf_program__fd(enc->progs.xdp_encrypt), "offline");
 	enc_fd = bpf_program__fd(enc->progs.xdp_encrypt);
 	keys_fd = bpf_map__fd(enc->maps.dot11xdp_keys);
 	txstat_fd = bpf_map__fd(enc->maps.dot11xdp_txstat);
@@ -242,9 +243,8 @@ static int tx_action_of(__u32 outcome)
 static __u64 generation_next = 1;
 
 /*
- * key as the loader prepares it for c and engine: the table engine (and RC4 ciphers) from
- * material.h, the kfunc engine with its kernel contexts created under a fresh generation in
- * the shared context map and no key bytes in the value.
+ * key as the loader prepares it for c and engine (material.h), under a fresh generation; on
+ * the kfunc engine with its kernel contexts in the shared context map.
  */
 static void key_prepare(struct dot11xdp_key *key, const struct cipher_case *c, const __u8 *tk,
 			__u8 engine)
@@ -253,30 +253,15 @@ static void key_prepare(struct dot11xdp_key *key, const struct cipher_case *c, c
 
 	memset(key, 0, sizeof(*key));
 	key->generation = generation_next++;
-	if (c->aes && engine == DOT11XDP_ENGINE_KFUNC) {
-		key->cipher = c->cipher;
-		key->tk_len = c->key_len;
-		key->engine = DOT11XDP_ENGINE_KFUNC;
-		err = 0;
-		if (c->cipher == DOT11XDP_CIPHER_GCMP || c->cipher == DOT11XDP_CIPHER_GCMP_256)
-			err = dot11xdp_material_prepare_ghash(key, tk, c->key_len);
-		if (err)
-			test_fatal("dot11xdp_material_prepare_ghash(%s): %s", c->name, strerror(-err));
-		err = dot11xdp_crypto_ctx__create(enc->obj, key->generation, tk, c->key_len);
-		if (err)
-			test_fatal("dot11xdp_crypto_ctx__create(%s): %s", c->name, strerror(-err));
-		return;
-	}
-	if (c->aes) /* the AES schedule for any AES cipher (CCMP-256 included), GHASH's H for GCMP */
-		err = dot11xdp_material_prepare_aes(key, tk, c->key_len, engine);
-	else
-		err = dot11xdp_material_prepare(key, c->cipher, tk, c->key_len, engine);
-	if (!err && (c->cipher == DOT11XDP_CIPHER_GCMP || c->cipher == DOT11XDP_CIPHER_GCMP_256))
-		err = dot11xdp_material_prepare_ghash(key, tk, c->key_len);
+	err = dot11xdp_material_prepare(key, c->cipher, tk, c->key_len, engine);
 	if (err)
 		test_fatal("preparing a %s key for the %s engine: %s", c->name, engine_name(engine),
 			   strerror(-err));
-	key->cipher = c->cipher;
+	if (c->aes && engine == DOT11XDP_ENGINE_KFUNC) {
+		err = dot11xdp_crypto_ctx__create(enc->obj, key->generation, tk, c->key_len);
+		if (err)
+			test_fatal("dot11xdp_crypto_ctx__create(%s): %s", c->name, strerror(-err));
+	}
 }
 
 /* Release what key_prepare created in the kernel (the kfunc engine's contexts). */
@@ -658,7 +643,7 @@ static void vector_load(const struct tv_file *tv, const struct tv_case *tc, stru
  * that the AAD is the only difference.
  */
 static void check_vector_without_protected_bit(const struct vector *v, const struct run_result *r,
-					       __u8 engine)
+					       __u8 engine, const char *build)
 {
 	const struct tv_field *aad = need_field(v->s, "GCMP AAD");
 	const struct tv_field *nonce = need_field(v->s, "GCMP nonce");
@@ -669,21 +654,24 @@ static void check_vector_without_protected_bit(const struct vector *v, const str
 	test_check(r->len == v->want_len && r->frame[1] == (v->want[1] | 0x40) &&
 			   !memcmp(r->frame, v->want, 1) &&
 			   !memcmp(r->frame + 2, v->want + 2, mic_at - 2),
-		   "%s (%s engine): the vector's encrypted MPDU up to its MIC, Protected set in "
-		   "Frame Control", v->title, engine_name(engine));
+		   "%s (%s engine%s): the vector's encrypted MPDU up to its MIC, Protected set in "
+		   "Frame Control", v->title, engine_name(engine), build);
 	want_len = oracle_seal(v->c, v->tk, v->plain, v->plain_len, v->pn, want);
 	test_bytes_eq(r->frame, r->len, want, want_len,
-		      "%s (%s engine): the MIC is OpenSSL's over the AAD with Protected set",
-		      v->title, engine_name(engine));
+		      "%s (%s engine%s): the MIC is OpenSSL's over the AAD with Protected set",
+		      v->title, engine_name(engine), build);
 	aead_seal(v->c, v->tk, nonce->data, aad->data, aad->len, v->plain + mpdu_hdr_len(v->plain),
 		  v->plain_len - mpdu_hdr_len(v->plain), ct, tag);
 	test_check(aad->len > 1 && !(aad->data[1] & 0x40) && !memcmp(tag, mic->data, 16),
-		   "%s: the vector's MIC is OpenSSL's over the vector's AAD, which lacks Protected",
-		   v->title);
+		   "%s (%s engine%s): the vector's MIC is OpenSSL's over the vector's AAD, which "
+		   "lacks Protected", v->title, engine_name(engine), build);
 }
 
-/* The vector's plaintext through xdp_encrypt with its key (A1's, outbound) and tx_pn = PN. */
-static void check_vector(const struct vector *v, __u8 engine)
+/*
+ * The vector's plaintext through xdp_encrypt (prog_fd: the kfunc-capable build or the table
+ * build, named by build) with its key (A1's, outbound) and tx_pn = PN.
+ */
+static void check_vector_on(int prog_fd, const char *build, const struct vector *v, __u8 engine)
 {
 	const __u8 *ra = v->plain + 4;
 	struct dot11xdp_key key;
@@ -692,21 +680,26 @@ static void check_vector(const struct vector *v, __u8 engine)
 	key_prepare(&key, v->c, v->tk, engine);
 	key.tx_pn = v->pn;
 	key_put(ra, DOT11XDP_DIR_OUTBOUND, &key);
-	tx_run(v->plain, v->plain_len, &r);
+	tx_run_on(prog_fd, v->plain, v->plain_len, &r);
 	test_check(r.action == XDP_PASS && r.outcome == DOT11XDP_TX_ENCRYPTED,
-		   "%s (%s engine): passed as ENCRYPTED (action %d, outcome %s)", v->title,
-		   engine_name(engine), r.action, tx_outcome_name(r.outcome));
+		   "%s (%s engine%s): passed as ENCRYPTED (action %d, outcome %s)",
+		   v->title, engine_name(engine), build, r.action, tx_outcome_name(r.outcome));
 	if (v->no_protected_bit)
-		check_vector_without_protected_bit(v, &r, engine);
+		check_vector_without_protected_bit(v, &r, engine, build);
 	else
 		test_bytes_eq(r.frame, r.len, v->want, v->want_len,
-			      "%s (%s engine): the encrypted MPDU, byte for byte", v->title,
-			      engine_name(engine));
+			      "%s (%s engine%s): the encrypted MPDU, byte for byte", v->title,
+			      engine_name(engine), build);
 	test_check(tx_pn_of(ra, DOT11XDP_DIR_OUTBOUND) == v->pn + 1,
-		   "%s (%s engine): tx_pn moved from the vector's PN to the next", v->title,
-		   engine_name(engine));
+		   "%s (%s engine%s): tx_pn moved from the vector's PN to the next", v->title,
+		   engine_name(engine), build);
 	key_del(ra, DOT11XDP_DIR_OUTBOUND);
 	key_release(&key);
+}
+
+static void check_vector(const struct vector *v, __u8 engine)
+{
+	check_vector_on(enc_fd, "", v, engine);
 }
 
 static void check_vectors(const struct tv_file *tv)
@@ -722,6 +715,53 @@ static void check_vectors(const struct tv_file *tv)
 			check_vector(v, DOT11XDP_ENGINE_KFUNC);
 	}
 	free(v);
+}
+
+/*
+ * The table-only build (encrypt_table.bpf.c), as a kernel without the crypto kfuncs loads
+ * it: every vector on the table engine; a kfunc-engine key fails there and is never sent.
+ */
+static void check_table_build(const struct tv_file *tv)
+{
+	struct encrypt_table_bpf *skel = encrypt_table_bpf__open();
+	struct vector *v = malloc(sizeof(*v));
+	struct dot11xdp_key key;
+	struct run_result r;
+	int err, fd;
+
+	if (!skel || !v)
+		test_fatal("encrypt_table_bpf__open: %s", strerror(errno));
+	skel->rodata->report_outcome = true;
+	unpin_all(skel->obj);
+	reuse_map(skel->maps.dot11xdp_keys, keys_fd);
+	reuse_map(skel->maps.dot11xdp_txstat, txstat_fd);
+	test_ok(!bpf_object__find_map_by_name(skel->obj, DOT11XDP_MAP_CRYPTO),
+		"the table-only build has no dot11xdp_crypto map");
+	err = encrypt_table_bpf__load(skel);
+	test_ok(!err, "xdp_encrypt (table-only build) loads and passes the verifier");
+	if (err)
+		test_fatal("encrypt_table_bpf__load: %s", strerror(-err));
+	fd = bpf_program__fd(skel->progs.xdp_encrypt);
+	check_verified_insns(fd, "offline, table-only build");
+
+	keys_clear();
+	for (size_t i = 0; i < sizeof(tv_cases) / sizeof(tv_cases[0]); i++) {
+		vector_load(tv, &tv_cases[i], v);
+		check_vector_on(fd, ", table-only build", v, DOT11XDP_ENGINE_TABLE);
+	}
+
+	vector_load(tv, &tv_cases[1], v); /* CCMP-128 M.6.4 */
+	key_prepare(&key, v->c, v->tk, DOT11XDP_ENGINE_KFUNC);
+	key.tx_pn = v->pn;
+	key_put(v->plain + 4, DOT11XDP_DIR_OUTBOUND, &key);
+	tx_run_on(fd, v->plain, v->plain_len, &r);
+	test_check(r.outcome == DOT11XDP_TX_FAILED && r.action == XDP_DROP,
+		   "table-only build, kfunc-engine key: FAILED and dropped (outcome %s)",
+		   tx_outcome_name(r.outcome));
+	keys_clear();
+	key_release(&key);
+	free(v);
+	encrypt_table_bpf__destroy(skel);
 }
 
 /* ---- key selection ---------------------------------------------------------------- */
@@ -1275,6 +1315,7 @@ int main(void)
 
 	env_open();
 	check_vectors(&tv);
+	check_table_build(&tv);
 	check_key_selection(&tv);
 	for (size_t i = 0; i < NCIPHERS; i++) {
 		check_round_trip(&ciphers[i], DOT11XDP_ENGINE_TABLE);
