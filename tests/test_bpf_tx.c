@@ -50,6 +50,20 @@ static int enc_fd, enc_rt_fd, dec_fd, keys_fd, txstat_fd, ncpus;
 static __u64 tally[DOT11XDP_TX_OUTCOMES];
 static pthread_mutex_t tally_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* A receive outcome for a diagnostic: its name, or its number for one this file does not know. */
+static const char *rx_outcome_text(__u32 outcome)
+{
+	static const char *const names[] = { "DECRYPTED",   "UNPROTECTED", "NO_KEY",
+					     "REPLAY",	    "MIC_FAILURE", "MALFORMED",
+					     "BAD_FCS",	    "UNSUPPORTED" };
+	static char text[32];
+
+	if (outcome < sizeof(names) / sizeof(names[0]))
+		return names[outcome];
+	snprintf(text, sizeof(text), "receive outcome %u", outcome);
+	return text;
+}
+
 static const char *tx_outcome_name(__u32 outcome)
 {
 	static const char *const names[] = { "ENCRYPTED", "NO_KEY",	  "UNSUPPORTED",
@@ -914,12 +928,10 @@ static void round_trip_one(const struct cipher_case *c, const struct dot11xdp_ke
 	    back.len == RT_LEN + len && !memcmp(back.frame, radiotap, RT_LEN) &&
 	    !memcmp(back.frame + RT_LEN, plain, len))
 		s->rx_ok++;
+	else if (back.outcome == DOT11XDP_RX_DECRYPTED)
+		NOTE_FAILURE(s->rx_failure, body_len, "DECRYPTED, but not to the plaintext");
 	else
-		NOTE_FAILURE(s->rx_failure, body_len,
-			     back.outcome == DOT11XDP_RX_DECRYPTED ? "DECRYPTED, but not the plaintext" :
-			     back.outcome == DOT11XDP_RX_UNSUPPORTED ? "UNSUPPORTED" :
-			     back.outcome == DOT11XDP_RX_MIC_FAILURE ? "MIC_FAILURE" :
-			     back.outcome == DOT11XDP_RX_MALFORMED ? "MALFORMED" : "another outcome");
+		NOTE_FAILURE(s->rx_failure, body_len, rx_outcome_text(back.outcome));
 }
 
 /* Random sizes 0..2304 and the edges, every frame shape, encrypted and decrypted back. */
