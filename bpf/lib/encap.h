@@ -196,24 +196,26 @@ static __always_inline void encap_sec_header(__u32 cipher, __u64 pn, __u8 *sec)
 	sec[7] = pn >> 40;
 }
 
-/* TKIP's inputs besides the key, the body and the TSC. */
-struct encap_tkip_inputs {
-	__u8 ta[DOT11XDP_MAC_LEN]; /* key mixing */
-	__u8 da[DOT11XDP_MAC_LEN]; /* Michael: the MSDU's destination and source */
+/*
+ * What the ciphers take besides the key and the body; the fields of one cipher. (Not ccmp.h's
+ * struct ccmp_inputs, which the receive path is replacing.)
+ */
+struct encap_inputs {
+	__u64 pn;			/* TKIP: the TSC (key mixing) */
+	__u32 aad_len;			/* CCMP, GCMP */
+	__u32 mic_len;			/* CCMP: 8 (CCMP-128) or 16 (CCMP-256) */
+	__u8 aad[CCMP_AAD_MAX];		/* CCMP, GCMP: the buffer the cores read whole */
+	__u8 nonce[CCMP_NONCE_LEN];	/* CCMP; GCMP's is the same less the first byte */
+	__u8 sec[ENCAP_SEC_HDR_MAX];	/* the security header (WEP: the IV is its first 3 bytes) */
+	__u8 priority;			/* TKIP: the MSDU's priority (TID of QoS data, else 0) */
+	__u8 michael_key;		/* TKIP: which Michael key (enum dot11xdp_replay_end) */
+	__u8 ta[DOT11XDP_MAC_LEN];	/* TKIP: the transmitter (key mixing) */
+	__u8 da[DOT11XDP_MAC_LEN];	/* TKIP: the MSDU's destination and source (Michael) */
 	__u8 sa[DOT11XDP_MAC_LEN];
-	__u8 priority;		   /* Michael: the TID of a QoS data frame, else 0 */
-	__u8 michael_end;	   /* enum dot11xdp_replay_end: which Michael key */
 };
 
-/* What the ciphers take besides the key and the body. */
-struct encap_inputs {
-	union {
-		struct ccmp_inputs aead; /* CCMP and GCMP: AAD, nonce, MIC length */
-		struct encap_tkip_inputs tkip;
-	};
-	__u8 sec[ENCAP_SEC_HDR_MAX]; /* the security header (WEP: the IV is its first 3 bytes) */
-	__u64 pn;
-};
+_Static_assert(CCMP_AAD_MAX == DOT11XDP_CCM_AAD_MAX && CCMP_AAD_MAX == DOT11XDP_GCM_AAD_MAX,
+	       "encap_inputs.aad is the buffer both cores read");
 
 /*
  * One frame's state, in a per-CPU map: on the stack it would take the cipher calls past the
@@ -242,7 +244,7 @@ struct {
  * AP that handed over its keys in its own view, RX = STA->AP first, would want the other
  * key for its FromDS frames: the blob is read as a station's.)
  */
-static __always_inline __u8 encap_michael_end(__u8 fc1)
+static __always_inline __u8 encap_michael_key(__u8 fc1)
 {
 	if ((fc1 & DOT11_FC1_DS_MASK) == DOT11_FC1_FROMDS)
 		return DOT11XDP_FROM_PEER;
@@ -260,8 +262,7 @@ __noinline int encap_seal_ccm(const struct dot11xdp_key *key, struct dot11xdp_wo
 {
 	if (!key || !work || !in)
 		return -1;
-	return ccm_encrypt(key, work, len, in->aead.aad, in->aead.aad_len, in->aead.nonce,
-			   in->aead.mic_len);
+	return ccm_encrypt(key, work, len, in->aad, in->aad_len, in->nonce, in->mic_len);
 }
 
 /* GCMP's nonce is CCMP's without the flags byte: A2 | PN5..PN0. */
@@ -270,7 +271,7 @@ __noinline int encap_seal_gcm(const struct dot11xdp_key *key, struct dot11xdp_wo
 {
 	if (!key || !work || !in)
 		return -1;
-	return gcm_encrypt(key, work, len, in->aead.aad, in->aead.aad_len, in->aead.nonce + 1);
+	return gcm_encrypt(key, work, len, in->aad, in->aad_len, in->nonce + 1);
 }
 
 /* Michael over DA | SA | priority | data, appended, then RC4 over data | MIC | ICV. */
@@ -281,10 +282,9 @@ __noinline int encap_seal_tkip(const struct dot11xdp_key *key, struct dot11xdp_w
 		return -1;
 	if (len > DOT11XDP_BODY_MAX - DOT11XDP_TKIP_MIC_LEN - DOT11XDP_WEP_ICV_LEN)
 		return -1;
-	if (tkip_michael_append(key, work, len, in->tkip.da, in->tkip.sa, in->tkip.priority,
-				in->tkip.michael_end))
+	if (tkip_michael_append(key, work, len, in->da, in->sa, in->priority, in->michael_key))
 		return -1;
-	return tkip_encrypt(key, work, len + DOT11XDP_TKIP_MIC_LEN, in->tkip.ta, in->pn);
+	return tkip_encrypt(key, work, len + DOT11XDP_TKIP_MIC_LEN, in->ta, in->pn);
 }
 
 __noinline int encap_seal_wep(const struct dot11xdp_key *key, struct dot11xdp_work *work,
@@ -416,19 +416,19 @@ __noinline int encap_fill_inputs(struct xdp_md *ctx, const struct rx_frame *f,
 		sa = frame_ptr(ctx, f->rt_len + sa_off, DOT11XDP_MAC_LEN);
 		if (!da || !sa)
 			return -1;
-		__builtin_memcpy(st->in.tkip.ta, hdr->addr2, DOT11XDP_MAC_LEN);
-		__builtin_memcpy(st->in.tkip.da, da, DOT11XDP_MAC_LEN);
-		__builtin_memcpy(st->in.tkip.sa, sa, DOT11XDP_MAC_LEN);
-		st->in.tkip.priority = f->qos ? f->qos0 & DOT11_QOS_TID_MASK : 0;
-		st->in.tkip.michael_end = encap_michael_end(f->fc1);
+		__builtin_memcpy(st->in.ta, hdr->addr2, DOT11XDP_MAC_LEN);
+		__builtin_memcpy(st->in.da, da, DOT11XDP_MAC_LEN);
+		__builtin_memcpy(st->in.sa, sa, DOT11XDP_MAC_LEN);
+		st->in.priority = f->qos ? f->qos0 & DOT11_QOS_TID_MASK : 0;
+		st->in.michael_key = encap_michael_key(f->fc1);
 		return 0;
 	case DOT11XDP_CIPHER_WEP40:
 	case DOT11XDP_CIPHER_WEP104:
 		return 0;
 	default:
-		st->in.aead.aad_len = ccmp_build_aad(hdr, a4, f, key->flags, st->in.aead.aad);
-		ccmp_build_nonce(f, st->in.sec, st->in.aead.nonce);
-		st->in.aead.mic_len = st->layout.trailer_len;
+		st->in.aad_len = ccmp_build_aad(hdr, a4, f, key->flags, st->in.aad);
+		ccmp_build_nonce(f, st->in.sec, st->in.nonce);
+		st->in.mic_len = st->layout.trailer_len;
 		return 0;
 	}
 }
