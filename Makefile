@@ -63,7 +63,7 @@ DEPS := $(wildcard $(OUTPUT)/*/*.d $(OUTPUT)/*/*/*.d)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps test test-unit demo bench install uninstall clean help
+.PHONY: all deps test test-unit test-vm demo bench install uninstall clean help
 
 all: deps $(BPF_OBJS) $(SKELS) $(LIB_A) $(LIB_SO) $(CLI) $(TOOLS) $(TESTS)
 
@@ -73,6 +73,7 @@ help:
 	@echo '  deps       install the Debian packages the build, tests and demo need (idempotent)'
 	@echo '  demo       decrypt a bundled WPA2 capture on a simulated monitor NIC, in a network namespace'
 	@echo '  test       run the whole test suite (needs root); ends with "N passed, N failed"'
+	@echo '  test-vm    the real-kernel tier alone: Debian 6.12 and 6.1 under qemu with mac80211_hwsim'
 	@echo '  bench      build and run the micro-benchmarks in bench/ (needs root; not part of test)'
 	@echo '  install    install the library, headers, CLI and pkg-config file under PREFIX=$(PREFIX)'
 	@echo '  clean      remove $(OUTPUT)/'
@@ -138,6 +139,10 @@ $(OUTPUT)/tests/%: tests/%.c $(TESTLIB_OBJS) $(LIB_A) Makefile $(SKELS) | $(OUTP
 # The suite needs root (BPF, namespaces); tests/run-tests.sh says so loudly when it lacks it.
 test: all
 	$(Q)OUTPUT=$(OUTPUT) SHARED=$(SHARED) tests/run-tests.sh
+
+# Downloads each Debian kernel once into $(OUTPUT)/vm/kernels; VM_KERNELS="6.12 6.1" by default.
+test-vm: all
+	$(Q)OUTPUT=$(OUTPUT) SHARED=$(SHARED) tests/vm/run.sh
 
 demo: all
 	$(Q)OUTPUT=$(OUTPUT) scripts/demo.sh

@@ -10,6 +10,9 @@ packages=(
 	libpcap-dev libssl-dev
 	# tests and demo: namespaces, the simulated monitor NIC, and the reference decryptors
 	iproute2 xdp-tools tcpdump tshark aircrack-ng
+	# the real-kernel tier (tests/vm): Debian kernels under qemu with mac80211_hwsim, a real
+	# WPA2 network inside them
+	qemu-system-x86 busybox-static kmod procps hostapd wpasupplicant iw iputils-ping
 )
 
 missing=()

@@ -28,6 +28,7 @@
 #define DOT11XDP_MAP_PEERS "dot11xdp_peers"
 #define DOT11XDP_MAP_CONFIG "dot11xdp_config"
 #define DOT11XDP_MAP_CRYPTO "dot11xdp_crypto"
+#define DOT11XDP_MAP_TX_STATS "dot11xdp_txstat"
 
 #define DOT11XDP_KEYS_DEFAULT 4096
 #define DOT11XDP_KEYS_MAX 1000000
@@ -131,6 +132,12 @@ struct dot11xdp_key {
 	__u8 pad;
 	__u64 generation; /* unique per install, never reused */
 	__u64 rx_pn_init; /* starting receive PN (ucIV48Counter) */
+	/*
+	 * The next transmit PN (TKIP: TSC; WEP: its low 24 bits make the IV), taken by an
+	 * atomic fetch-and-add per frame, so never twice; 0 is skipped, a key starts at 1.
+	 * The transmit path refuses to protect with a PN above 2^48 - 1.
+	 */
+	__u64 tx_pn;
 	struct dot11xdp_replay rx[DOT11XDP_REPLAY_ENDS];
 	struct dot11xdp_key_material material;
 };
@@ -189,7 +196,28 @@ struct dot11xdp_rx_stats {
  * frame. A live program is loaded without it and pays nothing.
  */
 struct dot11xdp_frame_meta {
-	__u32 outcome; /* enum dot11xdp_rx_outcome */
+	__u32 outcome; /* enum dot11xdp_rx_outcome (enum dot11xdp_tx_outcome from xdp_encrypt) */
+};
+
+/* Outcome of one frame the transmit side protects. Counters in struct dot11xdp_tx_stats. */
+enum dot11xdp_tx_outcome {
+	DOT11XDP_TX_ENCRYPTED = 0, /* protected with the RA's key */
+	DOT11XDP_TX_NO_KEY,	   /* no key for the RA: passed unchanged */
+	DOT11XDP_TX_UNSUPPORTED,   /* the key's cipher cannot protect this frame here: dropped */
+	DOT11XDP_TX_MALFORMED,	   /* not a whole data or management MPDU: dropped */
+	DOT11XDP_TX_PN_EXHAUSTED,  /* the key's 48-bit PN space is used up: dropped */
+	DOT11XDP_TX_FAILED,	   /* the cipher or the frame's growth failed: dropped */
+	DOT11XDP_TX_OUTCOMES,
+};
+
+/* Per-CPU counters of the transmit side (dot11xdp_txstat), indexed by enum dot11xdp_tx_outcome. */
+struct dot11xdp_tx_stats {
+	__u64 encrypted;
+	__u64 no_key;
+	__u64 unsupported;
+	__u64 malformed;
+	__u64 pn_exhausted;
+	__u64 failed;
 };
 
 struct dot11xdp_peer_id {

@@ -766,25 +766,83 @@ static int detach_prog(struct dot11xdp_adapter *adapter)
 	return err;
 }
 
-/* Load a new instance, pinning (or reusing pinned) maps, and attach it through libxdp. */
-static int attach_new(struct dot11xdp_adapter *adapter, const struct open_args *args,
-		      __u32 pinned_size)
+/*
+ * Errors after which libxdp's dispatcher, not the program, is the likely cause: the kernel
+ * refused the program as an extension of the dispatcher. Linux 6.13 (and 6.12.y) refuses to
+ * let an extension that changes packet data replace a dispatcher slot that does not
+ * ("Extension program changes packet data, while original does not"), and libxdp 1.3's
+ * dispatcher slots do not; our program trims every decrypted frame.
+ */
+static bool dispatcher_may_be_at_fault(int err)
+{
+	switch (-err) {
+	case EPERM:
+	case EACCES:
+	case EBUSY:
+	case EEXIST:
+	case EOPNOTSUPP:
+	case ENODEV:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* The adapter's view of a freshly attached program and its maps; protects the pins. */
+static int adopt_attached(struct dot11xdp_adapter *adapter, const struct rx_object *rx,
+			  int prog_fd, __u32 prog_id)
+{
+	int err = adopt_rx_maps(adapter, rx);
+
+	if (!err) {
+		adapter->prog_fd = dup_fd(prog_fd);
+		adapter->prog_id = prog_id;
+		err = adapter->prog_fd < 0 ? adapter->prog_fd : 0;
+	}
+	if (!err)
+		err = check_config(adapter, adapter->pin_dir);
+	if (!err)
+		err = protect_pins(adapter->pin_dir);
+	if (err)
+		pr_warn("cannot set up the maps of %s: %s\n", adapter->ifname, strerror(-err));
+	return err;
+}
+
+/* Open the receive program for this adapter, maps pinned (or reused) under its pin dir. */
+static int rx_object_open_live(struct dot11xdp_adapter *adapter, const struct open_args *args,
+			       __u32 pinned_size, struct rx_object *rx)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = adapter->pin_dir);
-	DECLARE_LIBXDP_OPTS(xdp_program_opts, xdp_opts, .prog_name = RX_PROG_NAME);
-	struct xdp_program *prog = NULL;
-	struct rx_object rx;
-	int err;
+	int err = rx_object_open(rx, adapter->engine, &open_opts, false);
 
-	err = rx_object_open(&rx, adapter->engine, &open_opts, false);
 	if (err) {
 		pr_warn("cannot open the receive program: %s\n", strerror(-err));
 		return err;
 	}
-	set_map_sizes(&rx, args->key_table_size ? args->key_table_size
-			   : pinned_size	    ? pinned_size
-						    : DOT11XDP_KEYS_DEFAULT);
+	set_map_sizes(rx, args->key_table_size ? args->key_table_size
+			  : pinned_size	    ? pinned_size
+					    : DOT11XDP_KEYS_DEFAULT);
+	return 0;
+}
 
+/*
+ * Attach through libxdp: as a component of its multi-program dispatcher, or, where the
+ * kernel refuses the dispatcher (no BPF trampolines), as the interface's only program.
+ * Either way `xdp-loader status` lists it. Loading pins the maps by name.
+ */
+static int attach_with_libxdp(struct dot11xdp_adapter *adapter, const struct open_args *args,
+			      __u32 pinned_size)
+{
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, xdp_opts, .prog_name = RX_PROG_NAME);
+	enum xdp_attach_mode mode =
+		adapter->mode == DOT11XDP_MODE_NATIVE ? XDP_MODE_NATIVE : XDP_MODE_SKB;
+	struct xdp_program *prog = NULL;
+	struct rx_object rx;
+	int err;
+
+	err = rx_object_open_live(adapter, args, pinned_size, &rx);
+	if (err)
+		return err;
 	xdp_opts.obj = rx.obj;
 	prog = xdp_program__create(&xdp_opts);
 	err = libxdp_get_error(prog);
@@ -793,39 +851,73 @@ static int attach_new(struct dot11xdp_adapter *adapter, const struct open_args *
 		pr_warn("cannot prepare the receive program for libxdp: %s\n", strerror(-err));
 		goto out;
 	}
-	/*
-	 * libxdp loads the program as a component of its multi-program dispatcher, or, where
-	 * the kernel refuses the dispatcher (no BPF trampolines), as the interface's only
-	 * program. Either way `xdp-loader status` lists it. Loading pins the maps by name.
-	 */
-	err = xdp_program__attach(prog, adapter->ifindex,
-				  adapter->mode == DOT11XDP_MODE_NATIVE ? XDP_MODE_NATIVE
-									: XDP_MODE_SKB,
-				  0);
-	if (err) {
-		explain_attach_error(adapter, err);
+	err = xdp_program__attach(prog, adapter->ifindex, mode, 0);
+	if (err)
 		goto out;
-	}
-	err = adopt_rx_maps(adapter, &rx);
-	if (!err) {
-		adapter->prog_fd = dup_fd(xdp_program__fd(prog));
-		adapter->prog_id = xdp_program__id(prog);
-		err = adapter->prog_fd < 0 ? adapter->prog_fd : 0;
-	}
-	if (!err)
-		err = check_config(adapter, adapter->pin_dir);
-	if (!err)
-		err = protect_pins(adapter->pin_dir);
-	if (err) {
-		pr_warn("cannot set up the maps of %s: %s\n", adapter->ifname, strerror(-err));
-		xdp_program__detach(prog, adapter->ifindex,
-				    adapter->mode == DOT11XDP_MODE_NATIVE ? XDP_MODE_NATIVE
-									  : XDP_MODE_SKB,
-				    0);
-	}
+	err = adopt_attached(adapter, &rx, xdp_program__fd(prog), xdp_program__id(prog));
+	if (err)
+		xdp_program__detach(prog, adapter->ifindex, mode, 0);
 out:
 	xdp_program__close(prog);
 	rx_object_destroy(&rx);
+	return err;
+}
+
+/*
+ * Attach with libbpf as the interface's only XDP program, when libxdp's dispatcher will not
+ * take it. UPDATE_IF_NOEXIST keeps the rule libxdp enforces: never replace a program that
+ * is not ours. detach_prog() and find_rx_prog() handle such a program already.
+ */
+static int attach_single(struct dot11xdp_adapter *adapter, const struct open_args *args,
+			 __u32 pinned_size)
+{
+	__u32 flags = XDP_FLAGS_UPDATE_IF_NOEXIST |
+		      (adapter->mode == DOT11XDP_MODE_NATIVE ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE);
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	struct rx_object rx;
+	int err, prog_fd;
+
+	err = rx_object_open_live(adapter, args, pinned_size, &rx);
+	if (err)
+		return err;
+	err = bpf_object__load(rx.obj);
+	if (err) {
+		pr_warn("cannot load the receive program: %s (enable verbose logging for the "
+			"verifier log)\n", strerror(-err));
+		goto out;
+	}
+	prog_fd = bpf_program__fd(rx_prog(&rx));
+	memset(&info, 0, sizeof(info));
+	err = bpf_obj_get_info_by_fd(prog_fd, &info, &len) ? -errno : 0;
+	if (!err)
+		err = bpf_xdp_attach(adapter->ifindex, prog_fd, flags, NULL) ? -errno : 0;
+	if (err)
+		goto out;
+	err = adopt_attached(adapter, &rx, prog_fd, info.id);
+	if (err) {
+		LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = prog_fd);
+
+		bpf_xdp_detach(adapter->ifindex, flags & ~XDP_FLAGS_UPDATE_IF_NOEXIST, &opts);
+	}
+out:
+	rx_object_destroy(&rx);
+	return err;
+}
+
+/* Load a new instance, pinning (or reusing pinned) maps, and attach it. */
+static int attach_new(struct dot11xdp_adapter *adapter, const struct open_args *args,
+		      __u32 pinned_size)
+{
+	int err = attach_with_libxdp(adapter, args, pinned_size);
+
+	if (err && dispatcher_may_be_at_fault(err)) {
+		pr_debug("libxdp could not attach the receive program to %s (%s); attaching it as "
+			 "the interface's only program\n", adapter->ifname, strerror(-err));
+		err = attach_single(adapter, args, pinned_size);
+	}
+	if (err)
+		explain_attach_error(adapter, err);
 	return err;
 }
 
