@@ -5,25 +5,26 @@
  * reference. Not part of make test. Run as root: make bench (build/bench/cipher_bench).
  *
  * What is timed (the process pinned to one CPU; every figure in nanoseconds per frame):
- *  - xdp_decrypt: the receive program as an adapter loads it (decrypt_table for the table
- *    engine, decrypt for the kfunc engine; live build, no outcome report) on protected QoS
- *    data frames from a station: capgen's, encrypted by OpenSSL (WEP-104 made here, OpenSSL
- *    RC4 and zlib's CRC-32). Radiotap and 802.11 parsing, key lookup, replay check,
- *    decryption, MIC check, header strip, counters: the whole program.
- *    BPF_PROG_TEST_RUN with repeat > 1 reruns the program on the same buffer, which the
- *    first run left decrypted (and whose PN is a replay by then), so a run here is a batch of
- *    distinct frames with increasing PNs, each run once (repeat = 1), the kernel's durations
- *    summed. Between runs the key is written again, which resets its replay counters (not
- *    timed). Every output is compared with the plaintext capgen wrote.
- *  - floor: the same loop over unprotected frames of the same size (parse, count, pass): what
- *    a repeat = 1 run costs besides the cipher (the kernel's clock reads around one run, the
- *    parsing, the counters). The xdp_decrypt figures include it.
- *  - core: the cipher alone (bpf/test_gcm.bpf.c: the CCM and GCM cores; bpf/test_tkip.bpf.c:
- *    TKIP with Michael, WEP) on one payload, repeat = --frames, packet left as it was.
+ *  - xdp_decrypt and xdp_encrypt, as an adapter loads them (the table engine's builds
+ *    decrypt_table and encrypt_table, the kfunc engine's decrypt and encrypt; live builds, no
+ *    outcome report), on QoS data frames a station sends: capgen's, encrypted by OpenSSL
+ *    (WEP-104 made here, OpenSSL's RC4 and zlib's CRC-32). Decryption is the whole receive
+ *    program: radiotap and 802.11 parsing, key lookup, replay check, decryption, MIC check,
+ *    header strip, counters; encryption takes the plaintext MPDU to the protected one.
+ *    BPF_PROG_TEST_RUN with repeat > 1 reruns the program on the buffer the first run left
+ *    decrypted (or encrypted), so a run here is a batch of distinct frames with increasing
+ *    PNs, each run once (repeat = 1), the kernel's durations summed. Between runs the key is
+ *    written again, which resets its replay counters and transmit PN (not timed). Every
+ *    output is checked: the plaintext capgen wrote, or capgen's protected frame byte for byte.
+ *  - floor: the same loops over frames the programs pass unchanged (unprotected ones; ones
+ *    for a receiver without a key): the cost of a repeat = 1 run (the kernel's clock reads),
+ *    parsing and counting. The figures above include it.
+ *  - kfunc engine parts: the two kernel cipher calls of a CCMP-128 decryption alone
+ *    (bpf/test_kfunc.bpf.c), which bound that engine.
  *  - OpenSSL: EVP AES-128/256-CCM and AES-128/256-GCM on the same payload sizes, with a
- *    QoS frame's 24-byte AAD, with AES-NI and with it masked (OPENSSL_ia32cap clears AES-NI
- *    and PCLMULQDQ: vector-permute AES, constant-time), in a child process since OpenSSL
- *    reads the mask once at start-up.
+ *    QoS frame's 24-byte AAD, the key schedule made once, with AES-NI and with it masked
+ *    (OPENSSL_ia32cap clears AES-NI and PCLMULQDQ: vector-permute AES, constant-time), in a
+ *    child process since OpenSSL reads the mask once at start-up.
  * Each figure is the median of --runs runs with their minimum and maximum. The runs go
  * round-robin over every measurement, so a noisy moment of the machine spreads over all.
  */
@@ -61,12 +62,10 @@
 #include "material.h"
 #include "decrypt.skel.h"
 #include "decrypt_table.skel.h"
-#include "test_gcm.skel.h"
+#include "encrypt.skel.h"
+#include "encrypt_table.skel.h"
 #include "test_kfunc.skel.h"
-#include "test_tkip.skel.h"
-#include "../bpf/test_gcm.h"
 #include "../bpf/test_kfunc.h"
-#include "../bpf/test_tkip.h"
 
 #define RUNS_MAX 99
 #define FRAMES_MAX 10000
@@ -92,14 +91,14 @@ static const struct cipher_desc {
 	__u32 cipher;	     /* enum dot11xdp_cipher */
 	unsigned int tk_len; /* bytes of key material (TKIP: TK and both Michael keys) */
 	unsigned int sec_len, trailer_len;
-	bool aes, gcm;
+	bool aes; /* else RC4, which does not depend on the AES engine */
 } ciphers[NCIPHERS] = {
-	[CCMP_128] = { "CCMP-128", "ccmp", DOT11XDP_CIPHER_CCMP, 16, 8, 8, true, false },
-	[CCMP_256] = { "CCMP-256", "ccmp-256", DOT11XDP_CIPHER_CCMP_256, 32, 8, 16, true, false },
-	[GCMP_128] = { "GCMP-128", "gcmp", DOT11XDP_CIPHER_GCMP, 16, 8, 16, true, true },
-	[GCMP_256] = { "GCMP-256", "gcmp-256", DOT11XDP_CIPHER_GCMP_256, 32, 8, 16, true, true },
-	[TKIP] = { "TKIP", "tkip", DOT11XDP_CIPHER_TKIP, 32, 8, 12, false, false },
-	[WEP_104] = { "WEP-104", NULL, DOT11XDP_CIPHER_WEP104, 13, 4, 4, false, false },
+	[CCMP_128] = { "CCMP-128", "ccmp", DOT11XDP_CIPHER_CCMP, 16, 8, 8, true },
+	[CCMP_256] = { "CCMP-256", "ccmp-256", DOT11XDP_CIPHER_CCMP_256, 32, 8, 16, true },
+	[GCMP_128] = { "GCMP-128", "gcmp", DOT11XDP_CIPHER_GCMP, 16, 8, 16, true },
+	[GCMP_256] = { "GCMP-256", "gcmp-256", DOT11XDP_CIPHER_GCMP_256, 32, 8, 16, true },
+	[TKIP] = { "TKIP", "tkip", DOT11XDP_CIPHER_TKIP, 32, 8, 12, false },
+	[WEP_104] = { "WEP-104", NULL, DOT11XDP_CIPHER_WEP104, 13, 4, 4, false },
 };
 
 /* OpenSSL's reference ciphers. */
@@ -107,19 +106,20 @@ enum ossl_cipher { OSSL_CCM_128, OSSL_CCM_256, OSSL_GCM_128, OSSL_GCM_256, NOSSL
 
 static const struct ossl_desc {
 	const char *name;
-	unsigned int key_len, tag_len;
+	const EVP_CIPHER *(*evp)(void);
+	unsigned int tag_len; /* the MIC of the 802.11 cipher on the same AES mode */
 	bool gcm;
 } ossl_ciphers[NOSSL] = {
-	[OSSL_CCM_128] = { "AES-128-CCM", 16, 8, false },
-	[OSSL_CCM_256] = { "AES-256-CCM", 32, 16, false },
-	[OSSL_GCM_128] = { "AES-128-GCM", 16, 16, true },
-	[OSSL_GCM_256] = { "AES-256-GCM", 32, 16, true },
+	[OSSL_CCM_128] = { "AES-128-CCM", EVP_aes_128_ccm, 8, false },
+	[OSSL_CCM_256] = { "AES-256-CCM", EVP_aes_256_ccm, 16, false },
+	[OSSL_GCM_128] = { "AES-128-GCM", EVP_aes_128_gcm, 16, true },
+	[OSSL_GCM_256] = { "AES-256-GCM", EVP_aes_256_gcm, 16, true },
 };
 
 enum op { OP_DECRYPT, OP_ENCRYPT, NOPS };
 static const char *const op_names[NOPS] = { "decrypt", "encrypt" };
 
-enum path { PATH_XDP, PATH_FLOOR, PATH_CORE, PATH_KFUNC_PART, PATH_OPENSSL };
+enum path { PATH_XDP, PATH_FLOOR, PATH_KFUNC_PART, PATH_OPENSSL };
 
 /*
  * The kfunc engine's share of a CCMP-128 decryption (bpf/test_kfunc.bpf.c): its two bulk
@@ -454,11 +454,22 @@ static void load_frames(void)
 
 static struct decrypt_table_bpf *rx_table;
 static struct decrypt_bpf *rx_kfunc;
-static struct test_gcm_bpf *aes_core;
-static struct test_tkip_bpf *rc4_core;
+static struct encrypt_table_bpf *tx_table;
+static struct encrypt_bpf *tx_kfunc;
 static struct test_kfunc_bpf *kfunc_parts;
 static int ncpus;
 static __u64 generation;
+
+/* The data path: xdp_decrypt and xdp_encrypt, each in the build an adapter loads per engine. */
+struct xdp_prog {
+	const char *object; /* for messages */
+	struct bpf_object *obj;
+	int prog_fd, keys_fd, config_fd, stats_fd;
+	size_t stats_size;	  /* value of the outcome counters: __u64s */
+	unsigned int unsupported; /* the unsupported-cipher counter's index */
+};
+
+static struct xdp_prog xdp_progs[NOPS][ENG_KFUNC + 1];
 
 /* Nothing of the benchmark may land in /sys/fs/bpf. */
 static void unpin_all(struct bpf_object *obj)
@@ -482,6 +493,30 @@ static void unpin_all(struct bpf_object *obj)
 			die("loading %s: %s", #name, strerror(-err_));            \
 	} while (0)
 
+static int map_fd(struct bpf_object *obj, const char *name)
+{
+	const struct bpf_map *map = bpf_object__find_map_by_name(obj, name);
+
+	if (!map)
+		die("no map %s", name);
+	return bpf_map__fd(map);
+}
+
+static void xdp_prog_init(struct xdp_prog *x, enum op op, const char *object,
+			  struct bpf_object *obj, const struct bpf_program *prog)
+{
+	bool rx = op == OP_DECRYPT;
+
+	x->object = object;
+	x->obj = obj;
+	x->prog_fd = bpf_program__fd(prog);
+	x->keys_fd = map_fd(obj, DOT11XDP_MAP_KEYS);
+	x->config_fd = map_fd(obj, DOT11XDP_MAP_CONFIG);
+	x->stats_fd = map_fd(obj, rx ? DOT11XDP_MAP_STATS : DOT11XDP_MAP_TX_STATS);
+	x->stats_size = rx ? sizeof(struct dot11xdp_rx_stats) : sizeof(struct dot11xdp_tx_stats);
+	x->unsupported = rx ? DOT11XDP_RX_UNSUPPORTED : DOT11XDP_TX_UNSUPPORTED;
+}
+
 static void load_programs(void)
 {
 	if (!dot11xdp_kfunc_engine_available())
@@ -489,9 +524,17 @@ static void load_programs(void)
 		    "which the benchmark measures");
 	LOAD_SKEL(rx_table, decrypt_table_bpf);
 	LOAD_SKEL(rx_kfunc, decrypt_bpf);
-	LOAD_SKEL(aes_core, test_gcm_bpf);
-	LOAD_SKEL(rc4_core, test_tkip_bpf);
+	LOAD_SKEL(tx_table, encrypt_table_bpf);
+	LOAD_SKEL(tx_kfunc, encrypt_bpf);
 	LOAD_SKEL(kfunc_parts, test_kfunc_bpf);
+	xdp_prog_init(&xdp_progs[OP_DECRYPT][ENG_TABLE], OP_DECRYPT, "decrypt_table", rx_table->obj,
+		      rx_table->progs.xdp_decrypt);
+	xdp_prog_init(&xdp_progs[OP_DECRYPT][ENG_KFUNC], OP_DECRYPT, "decrypt", rx_kfunc->obj,
+		      rx_kfunc->progs.xdp_decrypt);
+	xdp_prog_init(&xdp_progs[OP_ENCRYPT][ENG_TABLE], OP_ENCRYPT, "encrypt_table", tx_table->obj,
+		      tx_table->progs.xdp_encrypt);
+	xdp_prog_init(&xdp_progs[OP_ENCRYPT][ENG_KFUNC], OP_ENCRYPT, "encrypt", tx_kfunc->obj,
+		      tx_kfunc->progs.xdp_encrypt);
 	ncpus = libbpf_num_possible_cpus();
 	if (ncpus <= 0)
 		die("libbpf_num_possible_cpus: %d", ncpus);
@@ -499,7 +542,7 @@ static void load_programs(void)
 
 /*
  * Key material of set for cipher c on engine (its kernel contexts in obj's dot11xdp_crypto,
- * for the kfunc engine), with every replay counter at 0.
+ * for the kfunc engine); every replay counter at 0, the transmit PN at its start.
  */
 static void key_prepare(struct dot11xdp_key *key, enum bench_cipher c, const struct frameset *set,
 			enum engine engine, const struct bpf_object *obj)
@@ -526,7 +569,7 @@ static void map_set(int fd, const void *id, const void *value, const char *what)
 		die("writing %s: %s", what, strerror(errno));
 }
 
-static void rx_config(int config_fd, __u32 engine)
+static void xdp_config(int config_fd, __u32 engine)
 {
 	struct dot11xdp_config config = { .abi_version = DOT11XDP_ABI_VERSION,
 					  .output = DOT11XDP_OUTPUT_PASS,
@@ -536,18 +579,17 @@ static void rx_config(int config_fd, __u32 engine)
 	map_set(config_fd, &zero, &config, "the configuration");
 }
 
-/* The global outcome counters of a receive program, summed over CPUs. */
-static void rx_stats(int stats_fd, struct dot11xdp_rx_stats *sum)
+/* Counter index of a per-CPU array of __u64 counters (value_size bytes), summed over CPUs. */
+static __u64 counter_sum(int fd, size_t value_size, unsigned int index)
 {
-	struct dot11xdp_rx_stats values[ncpus];
+	__u64 values[ncpus * value_size / sizeof(__u64)], sum = 0;
 	__u32 zero = 0;
 
-	memset(sum, 0, sizeof(*sum));
-	if (bpf_map_lookup_elem(stats_fd, &zero, values))
+	if (bpf_map_lookup_elem(fd, &zero, values))
 		die("reading the counters: %s", strerror(errno));
 	for (int cpu = 0; cpu < ncpus; cpu++)
-		for (unsigned int o = 0; o < sizeof(*sum) / sizeof(__u64); o++)
-			((__u64 *)sum)[o] += ((__u64 *)&values[cpu])[o];
+		sum += values[cpu * value_size / sizeof(__u64) + index];
+	return sum;
 }
 
 /* One BPF_PROG_TEST_RUN; returns the kernel's ns per repeat. */
@@ -576,19 +618,20 @@ struct job {
 	unsigned int size; /* index into sizes */
 	double ns[RUNS_MAX];
 	/* xdp, floor: the program, its key and the frames */
-	int prog_fd, keys_fd;
+	const struct xdp_prog *xdp;
 	struct dot11xdp_key_id id;
 	struct dot11xdp_key key;
 	const struct frameset *set;
-	/* core: the request packet, the key map */
+	/* kfunc part: the program and its request */
+	int prog_fd;
 	__u8 *req;
 	__u32 req_len;
 };
 
 static struct job jobs[JOBS_MAX];
 static unsigned int njobs;
-/* Whether xdp_decrypt decrypts the cipher (this build's receive path). */
-static bool rx_decrypts[NCIPHERS];
+/* Whether xdp_decrypt decrypts, xdp_encrypt encrypts, the cipher in this build. */
+static bool xdp_handles[NOPS][NCIPHERS];
 
 static struct job *job_add(enum path path, enum op op, int cipher, enum engine engine,
 			   unsigned int size)
@@ -602,34 +645,47 @@ static struct job *job_add(enum path path, enum op op, int cipher, enum engine e
 	return j;
 }
 
-static const char *rx_name(enum engine engine)
+/*
+ * Whether out is what op's program must make of f: the radiotap header and the plaintext
+ * MPDU (decryption), or the protected MPDU capgen wrote (encryption: same key, same PN).
+ */
+static bool xdp_output_ok(enum op op, const struct frame *f, const __u8 *out, __u32 out_len)
 {
-	return engine == ENG_KFUNC ? "decrypt" : "decrypt_table";
+	if (op == OP_ENCRYPT)
+		return out_len == f->len - f->rt_len && !memcmp(out, f->bytes + f->rt_len, out_len);
+	return out_len == f->rt_len + f->plain_len && !memcmp(out, f->bytes, f->rt_len) &&
+	       !memcmp(out + f->rt_len, f->plain, f->plain_len);
 }
 
-/* xdp_decrypt on every frame of a run: the plaintext out, each frame once; the ns summed. */
-static double run_rx(struct job *j)
+/* The program on every frame of a run, its output checked, each frame once; the ns summed. */
+static double run_xdp(struct job *j)
 {
 	static __u8 out[FRAME_MAX];
 	double sum = 0;
 
-	map_set(j->keys_fd, &j->id, &j->key, "the key");
+	/* A fresh key: replay counters at 0, the transmit PN back at 1. */
+	map_set(j->xdp->keys_fd, &j->id, &j->key, "the key");
 	for (unsigned int i = 0; i < j->set->n; i++) {
 		const struct frame *f = &j->set->f[i];
 		__u32 out_len = sizeof(out), action;
 
-		sum += test_run(j->prog_fd, f->bytes, f->len, out, &out_len, 1, &action);
-		if (action != XDP_PASS || out_len != f->rt_len + f->plain_len ||
-		    memcmp(out, f->bytes, f->rt_len) ||
-		    memcmp(out + f->rt_len, f->plain, f->plain_len))
-			die("%s: %s frame %u of %u bytes: not decrypted (action %u, %u bytes out)",
-			    rx_name(j->engine), ciphers[j->cipher].name, i, sizes[j->size], action,
-			    out_len);
+		if (j->op == OP_DECRYPT)
+			sum += test_run(j->xdp->prog_fd, f->bytes, f->len, out, &out_len, 1, &action);
+		else
+			sum += test_run(j->xdp->prog_fd, f->plain, f->plain_len, out, &out_len, 1,
+					&action);
+		if (action != XDP_PASS || !xdp_output_ok(j->op, f, out, out_len))
+			die("%s: %s frame %u of %u bytes: not %sed (action %u, %u bytes out)",
+			    j->xdp->object, ciphers[j->cipher].name, i, sizes[j->size],
+			    op_names[j->op], action, out_len);
 	}
 	return sum / j->set->n;
 }
 
-/* The receive program on the unprotected frames: passed unchanged. */
+/*
+ * The program on frames it passes unchanged: unprotected ones to xdp_decrypt (radiotap and
+ * plaintext MPDU), ones for a receiver without a key to xdp_encrypt.
+ */
 static double run_floor(struct job *j)
 {
 	static __u8 in[FRAME_MAX], out[FRAME_MAX];
@@ -637,145 +693,21 @@ static double run_floor(struct job *j)
 
 	for (unsigned int i = 0; i < j->set->n; i++) {
 		const struct frame *f = &j->set->f[i];
-		__u32 len = f->rt_len + f->plain_len, out_len = sizeof(out), action;
+		__u32 len = 0, out_len = sizeof(out), action;
 
-		memcpy(in, f->bytes, f->rt_len);
-		memcpy(in + f->rt_len, f->plain, f->plain_len);
-		sum += test_run(j->prog_fd, in, len, out, &out_len, 1, &action);
+		if (j->op == OP_DECRYPT) {
+			memcpy(in, f->bytes, f->rt_len);
+			len = f->rt_len;
+		}
+		memcpy(in + len, f->plain, f->plain_len);
+		if (j->op == OP_ENCRYPT)
+			in[9] ^= 0xff; /* A1's last byte: a receiver without a key */
+		len += f->plain_len;
+		sum += test_run(j->xdp->prog_fd, in, len, out, &out_len, 1, &action);
 		if (action != XDP_PASS || out_len != len || memcmp(in, out, len))
-			die("%s: an unprotected frame was not passed unchanged", rx_name(j->engine));
+			die("%s: a frame to pass was not passed unchanged", j->xdp->object);
 	}
 	return sum / j->set->n;
-}
-
-/* ---- the cores ---------------------------------------------------------------------- */
-
-static int core_key_fd(const struct job *j)
-{
-	return ciphers[j->cipher].aes ? bpf_map__fd(aes_core->maps.test_gcm_key) :
-					bpf_map__fd(rc4_core->maps.test_tkip_key);
-}
-
-static int core_prog_fd(enum bench_cipher c, enum op op)
-{
-	const struct test_gcm_bpf *a = aes_core;
-
-	if (!ciphers[c].aes)
-		return bpf_program__fd(rc4_core->progs.xdp_test_tkip);
-	if (ciphers[c].gcm)
-		return bpf_program__fd(op == OP_DECRYPT ? a->progs.xdp_test_gcm_decrypt :
-							  a->progs.xdp_test_gcm_encrypt);
-	return bpf_program__fd(op == OP_DECRYPT ? a->progs.xdp_test_ccm_decrypt :
-						  a->progs.xdp_test_ccm_encrypt);
-}
-
-/* The request of a core for op on a payload of len bytes (then the payload follows). */
-static __u32 core_request(enum bench_cipher c, enum op op, unsigned int len, void *req)
-{
-	const struct cipher_desc *d = &ciphers[c];
-
-	if (d->aes) {
-		struct test_gcm_request *r = req;
-
-		memset(r, 0, sizeof(*r));
-		r->op = d->gcm ? (op == OP_DECRYPT ? TEST_GCM_DECRYPT : TEST_GCM_ENCRYPT) :
-				 (op == OP_DECRYPT ? TEST_CCM_DECRYPT : TEST_CCM_ENCRYPT);
-		r->len = op == OP_DECRYPT ? len + d->trailer_len : len;
-		r->aad_len = QOS_AAD_LEN;
-		r->mic_len = d->gcm ? 0 : d->trailer_len;
-		for (int i = 0; i < QOS_AAD_LEN; i++)
-			r->aad[i] = 0x40 + i;
-		for (int i = 0; i < 13; i++)
-			r->nonce[i] = 0x10 + i;
-		return sizeof(*r);
-	} else {
-		struct test_tkip_request *r = req;
-
-		memset(r, 0, sizeof(*r));
-		if (c == TKIP)
-			r->op = op == OP_DECRYPT ? TEST_TKIP_RX : TEST_TKIP_TX;
-		else
-			r->op = op == OP_DECRYPT ? TEST_WEP_DECRYPT : TEST_WEP_ENCRYPT;
-		r->len = op == OP_DECRYPT ? len + d->trailer_len : len;
-		r->tsc = 0x123456;
-		memcpy(r->ta, "\x02\x00\x00\x00\x00\x01", 6);
-		memcpy(r->da, "\x02\x00\x00\x00\x00\x02", 6);
-		memcpy(r->sa, r->ta, 6);
-		memcpy(r->iv, "\x01\x02\x03", 3);
-		return sizeof(*r);
-	}
-}
-
-static __s32 core_result(enum bench_cipher c, const void *req)
-{
-	return ciphers[c].aes ? ((const struct test_gcm_request *)req)->result :
-				((const struct test_tkip_request *)req)->result;
-}
-
-static void core_no_store(enum bench_cipher c, void *req)
-{
-	if (ciphers[c].aes)
-		((struct test_gcm_request *)req)->flags = TEST_GCM_NO_STORE;
-	else
-		((struct test_tkip_request *)req)->flags = TEST_TKIP_NO_STORE;
-}
-
-/*
- * A core job's request: for decryption the core's own encryption of the payload, checked to
- * decrypt back to it. The measured request leaves the packet as it was (NO_STORE).
- */
-static void core_setup(struct job *j)
-{
-	static __u8 pkt[FRAME_MAX], out[FRAME_MAX];
-	const struct frame *f = &j->set->f[0];
-	unsigned int len = sizes[j->size], trailer = ciphers[j->cipher].trailer_len;
-	const __u8 *payload = f->plain + f->plain_len - len;
-	__u32 hdr, out_len = sizeof(out), action;
-	__u32 zero = 0;
-
-	map_set(core_key_fd(j), &zero, &j->key, "the core's key");
-	/* Encryption stores its trailer in place: the packet has room for it. */
-	hdr = core_request(j->cipher, OP_ENCRYPT, len, pkt);
-	memcpy(pkt + hdr, payload, len);
-	test_run(core_prog_fd(j->cipher, OP_ENCRYPT), pkt, hdr + len + trailer, out, &out_len, 1,
-		 &action);
-	if (action != XDP_PASS || core_result(j->cipher, out) ||
-	    out_len != hdr + len + trailer)
-		die("the %s core could not encrypt (action %u, result %d, %u bytes)",
-		    ciphers[j->cipher].name, action, core_result(j->cipher, out), out_len);
-
-	j->req = xcalloc(1, FRAME_MAX);
-	if (j->op == OP_DECRYPT) {
-		hdr = core_request(j->cipher, OP_DECRYPT, len, j->req);
-		j->req_len = hdr + len + trailer;
-		memcpy(j->req + hdr, out + hdr, j->req_len - hdr);
-		out_len = sizeof(out);
-		test_run(core_prog_fd(j->cipher, OP_DECRYPT), j->req, j->req_len, out, &out_len, 1,
-			 &action);
-		/* The plaintext is stored in place; the packet keeps its length. */
-		if (action != XDP_PASS || core_result(j->cipher, out) || out_len != j->req_len ||
-		    memcmp(out + hdr, payload, len))
-			die("the %s core did not decrypt its own encryption", ciphers[j->cipher].name);
-	} else {
-		hdr = core_request(j->cipher, OP_ENCRYPT, len, j->req);
-		j->req_len = hdr + len + trailer;
-		memcpy(j->req + hdr, payload, len);
-	}
-	core_no_store(j->cipher, j->req);
-	j->prog_fd = core_prog_fd(j->cipher, j->op);
-}
-
-static double run_core(struct job *j)
-{
-	__u32 zero = 0, action;
-	double ns;
-
-	/* One key element per core program: the jobs take turns. */
-	map_set(core_key_fd(j), &zero, &j->key, "the core's key");
-	ns = test_run(j->prog_fd, j->req, j->req_len, NULL, NULL, opt.frames, &action);
-	if (action != XDP_PASS)
-		die("the %s core refused the request", ciphers[j->cipher].name);
-	return ns;
 }
 
 /* ---- the kfunc engine's parts ------------------------------------------------------- */
@@ -833,12 +765,11 @@ static const __u8 ossl_aad[QOS_AAD_LEN] = { 0x88, 0x40, 0x0f, 0xd2, 0xe1, 0x28, 
  * A context for d: cipher, nonce length, tag length and key set once, as a driver keeps a
  * key's schedule; each operation then sets the nonce only.
  */
-static EVP_CIPHER_CTX *ossl_context(const EVP_CIPHER *cipher, const struct ossl_desc *d,
-				    bool decrypt)
+static EVP_CIPHER_CTX *ossl_context(const struct ossl_desc *d, bool decrypt)
 {
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 
-	if (!ctx || !EVP_CipherInit_ex(ctx, cipher, NULL, NULL, NULL, !decrypt) ||
+	if (!ctx || !EVP_CipherInit_ex(ctx, d->evp(), NULL, NULL, NULL, !decrypt) ||
 	    !EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN, d->gcm ? 12 : 13, NULL) ||
 	    (!d->gcm && !EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, d->tag_len, NULL)) ||
 	    !EVP_CipherInit_ex(ctx, NULL, NULL, ossl_key, NULL, !decrypt))
@@ -893,14 +824,12 @@ static int ossl_child(void)
 {
 	static struct ossl_bench b[NOSSL][NOPS][NSIZES];
 	static double ns[NOSSL][NOPS][NSIZES][RUNS_MAX];
-	const EVP_CIPHER *evp[NOSSL] = { EVP_aes_128_ccm(), EVP_aes_256_ccm(), EVP_aes_128_gcm(),
-					 EVP_aes_256_gcm() };
 
 	for (int c = 0; c < NOSSL; c++)
 		for (int op = 0; op < NOPS; op++)
 			for (unsigned int s = 0; s < NSIZES; s++) {
 				struct ossl_bench *x = &b[c][op][s];
-				EVP_CIPHER_CTX *enc = ossl_context(evp[c], &ossl_ciphers[c], false);
+				EVP_CIPHER_CTX *enc = ossl_context(&ossl_ciphers[c], false);
 
 				x->d = &ossl_ciphers[c];
 				x->len = sizes[s];
@@ -912,7 +841,7 @@ static int ossl_child(void)
 					memcpy(x->in, x->out, x->len);
 					x->decrypt = true;
 					EVP_CIPHER_CTX_free(enc);
-					enc = ossl_context(evp[c], x->d, true);
+					enc = ossl_context(x->d, true);
 				}
 				x->ctx = enc;
 			}
@@ -979,90 +908,65 @@ static void ossl_jobs(const char *self, enum engine mode)
 /* ---- setting the jobs up ------------------------------------------------------------ */
 
 /*
- * Whether this build's xdp_decrypt decrypts cipher c: one frame through it, and the
- * unsupported-cipher counter. Any other failure to decrypt is fatal (run_rx says which).
+ * Whether the program of x handles cipher c: one frame through it, and its unsupported-cipher
+ * counter. Any other failure is fatal, with the frame's number (run_xdp).
  */
-static bool rx_probe(enum bench_cipher c, int prog_fd, int keys_fd, int stats_fd,
-		     const struct dot11xdp_key_id *id, const struct dot11xdp_key *key)
+static bool xdp_probe(enum op op, const struct xdp_prog *x, enum bench_cipher c)
 {
-	struct dot11xdp_rx_stats before, after;
 	const struct frame *f = &sets[c][0].f[0];
+	__u64 before = counter_sum(x->stats_fd, x->stats_size, x->unsupported);
 	__u8 out[FRAME_MAX];
 	__u32 out_len = sizeof(out), action;
 
-	map_set(keys_fd, id, key, "the key");
-	rx_stats(stats_fd, &before);
-	test_run(prog_fd, f->bytes, f->len, out, &out_len, 1, &action);
-	rx_stats(stats_fd, &after);
-	return after.unsupported == before.unsupported;
+	if (op == OP_DECRYPT)
+		test_run(x->prog_fd, f->bytes, f->len, out, &out_len, 1, &action);
+	else
+		test_run(x->prog_fd, f->plain, f->plain_len, out, &out_len, 1, &action);
+	return counter_sum(x->stats_fd, x->stats_size, x->unsupported) == before;
 }
 
-static void rx_jobs(void)
+static void xdp_jobs(enum op op)
 {
 	for (int e = ENG_TABLE; e <= ENG_KFUNC; e++) {
-		struct bpf_object *obj = e == ENG_KFUNC ? rx_kfunc->obj : rx_table->obj;
-		const struct bpf_program *p = e == ENG_KFUNC ? rx_kfunc->progs.xdp_decrypt :
-							       rx_table->progs.xdp_decrypt;
-		int keys_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, DOT11XDP_MAP_KEYS));
-		int stats_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, DOT11XDP_MAP_STATS));
-		int config_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, DOT11XDP_MAP_CONFIG));
+		const struct xdp_prog *x = &xdp_progs[op][e];
 
-		rx_config(config_fd, e == ENG_KFUNC ? DOT11XDP_ENGINE_KFUNC : DOT11XDP_ENGINE_TABLE);
+		xdp_config(x->config_fd, e == ENG_KFUNC ? DOT11XDP_ENGINE_KFUNC : DOT11XDP_ENGINE_TABLE);
 		for (int c = 0; c < NCIPHERS; c++) {
+			const struct frameset *set = &sets[c][0];
 			/* RC4 does not depend on the AES engine: its rows come from the table build. */
 			enum engine engine = ciphers[c].aes ? e : ENG_RC4;
+			/* The station's key: by the transmitter on receive, the receiver (AP) on send. */
 			struct dot11xdp_key_id id = { .direction = DOT11XDP_DIR_BOTH };
 			struct dot11xdp_key key;
 
 			if (!ciphers[c].aes && e == ENG_KFUNC)
 				continue;
-			memcpy(id.peer, sets[c][0].sta, sizeof(id.peer));
-			key_prepare(&key, c, &sets[c][0], e, obj);
-			rx_decrypts[c] = rx_probe(c, bpf_program__fd(p), keys_fd, stats_fd, &id, &key);
-			if (!rx_decrypts[c])
+			memcpy(id.peer, op == OP_DECRYPT ? set->sta : set->f[0].plain + 4, 6);
+			key_prepare(&key, c, set, e, x->obj);
+			map_set(x->keys_fd, &id, &key, "the key");
+			xdp_handles[op][c] = xdp_probe(op, x, c);
+			if (!xdp_handles[op][c])
 				continue;
 			for (unsigned int s = 0; s < NSIZES; s++) {
-				struct job *j = job_add(PATH_XDP, OP_DECRYPT, c, engine, s);
+				struct job *j = job_add(PATH_XDP, op, c, engine, s);
 
-				j->prog_fd = bpf_program__fd(p);
-				j->keys_fd = keys_fd;
+				/* One capgen seed: the same station and key for every size. */
+				if (memcmp(sets[c][s].tk, set->tk, set->tk_len) ||
+				    memcmp(sets[c][s].f[0].plain + 4, set->f[0].plain + 4, 12))
+					die("capgen gave %s frames of another key", ciphers[c].name);
+				j->xdp = x;
 				j->id = id;
-				/* Same station, same key for every size (one capgen seed). */
 				j->key = key;
 				j->set = &sets[c][s];
-				if (memcmp(sets[c][s].tk, sets[c][0].tk, sets[c][0].tk_len) ||
-				    memcmp(sets[c][s].sta, id.peer, 6))
-					die("capgen gave %s frames of another key", ciphers[c].name);
 			}
 		}
 	}
 	for (unsigned int s = 0; s < NSIZES; s++) {
-		struct job *j = job_add(PATH_FLOOR, OP_DECRYPT, CCMP_128, ENG_TABLE, s);
+		struct job *j = job_add(PATH_FLOOR, op, CCMP_128, ENG_TABLE, s);
 
-		j->prog_fd = bpf_program__fd(rx_table->progs.xdp_decrypt);
+		j->xdp = &xdp_progs[op][ENG_TABLE];
 		j->set = &sets[CCMP_128][s];
 	}
-}
-
-static void core_jobs(void)
-{
-	for (int c = 0; c < NCIPHERS; c++)
-		for (int e = ENG_TABLE; e <= ENG_KFUNC; e++) {
-			struct dot11xdp_key key;
-
-			if (!ciphers[c].aes && e == ENG_KFUNC)
-				continue;
-			key_prepare(&key, c, &sets[c][0], e, aes_core->obj);
-			for (int op = 0; op < NOPS; op++)
-				for (unsigned int s = 0; s < NSIZES; s++) {
-					struct job *j = job_add(PATH_CORE, op, c,
-								ciphers[c].aes ? e : ENG_RC4, s);
-
-					j->key = key;
-					j->set = &sets[c][s];
-					core_setup(j);
-				}
-		}
 }
 
 static void kfunc_part_jobs(void)
@@ -1083,11 +987,9 @@ static double run_job(struct job *j)
 {
 	switch (j->path) {
 	case PATH_XDP:
-		return run_rx(j);
+		return run_xdp(j);
 	case PATH_FLOOR:
 		return run_floor(j);
-	case PATH_CORE:
-		return run_core(j);
 	case PATH_KFUNC_PART:
 		return run_kfunc_part(j);
 	case PATH_OPENSSL:
@@ -1236,8 +1138,6 @@ static const char *path_name(const struct job *j)
 	case PATH_FLOOR:
 		return j->op == OP_DECRYPT ? "xdp_decrypt, unprotected (floor)" :
 					     "xdp_encrypt, no key (floor)";
-	case PATH_CORE:
-		return "core";
 	case PATH_KFUNC_PART:
 		return "kfunc engine part, CCMP-128";
 	case PATH_OPENSSL:
@@ -1577,8 +1477,8 @@ int main(int argc, char **argv)
 
 	load_frames();
 	load_programs();
-	rx_jobs();
-	core_jobs();
+	xdp_jobs(OP_DECRYPT);
+	xdp_jobs(OP_ENCRYPT);
 	kfunc_part_jobs();
 
 	/* Round-robin: run r of every measurement before run r + 1 of any. */
@@ -1599,10 +1499,11 @@ int main(int argc, char **argv)
 	       OpenSSL_version(OPENSSL_VERSION));
 	printf("Payload: the MSDU body a cipher protects. %u frames per run, %u runs.\n",
 	       opt.frames, opt.runs);
-	for (int c = 0; c < NCIPHERS; c++)
-		if (!rx_decrypts[c])
-			printf("xdp_decrypt does not decrypt %s in this build: core rows only.\n",
-			       ciphers[c].name);
+	for (int op = 0; op < NOPS; op++)
+		for (int c = 0; c < NCIPHERS; c++)
+			if (!xdp_handles[op][c])
+				printf("xdp_%s does not %s %s in this build: not measured.\n",
+				       op_names[op], op_names[op], ciphers[c].name);
 	for (int op = 0; op < NOPS; op++)
 		print_tables(op);
 	evaluate_goals();
