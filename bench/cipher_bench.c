@@ -143,7 +143,7 @@ struct options {
 	int cpu;
 };
 
-static struct options opt = { .runs = 9, .frames = 200, .cpu = -1 };
+static struct options opt = { .runs = 15, .frames = 200, .cpu = -1 };
 
 /* ---- odds and ends ------------------------------------------------------------------ */
 
@@ -1358,7 +1358,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: %s [--runs N] [--frames N] [--json FILE] [--capgen PATH] [--clang CMD]"
 		   " [--cpu N]\n"
-		   "  --runs N     runs of every measurement, the median reported (3-%d; 9)\n"
+		   "  --runs N     runs of every measurement, the median reported (3-%d; 15)\n"
 		   "  --frames N   frames per run (10-%d; 200)\n"
 		   "  --json FILE  write the results as JSON too\n"
 		   "  --capgen P   capgen, which makes the frames (../tools/capgen beside this program)\n"
