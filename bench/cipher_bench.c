@@ -43,6 +43,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
@@ -517,8 +518,28 @@ static void xdp_prog_init(struct xdp_prog *x, enum op op, const char *object,
 	x->unsupported = rx ? DOT11XDP_RX_UNSUPPORTED : DOT11XDP_TX_UNSUPPORTED;
 }
 
+/*
+ * The kfunc tests (test_aes_kfunc, test_api_engine) count the kernel's live AES transforms
+ * machine-wide, under this lock (tests/lib/testlib.c's test_exclusive): the benchmark's
+ * contexts would upset a concurrent make test, so it holds the lock too, until it exits.
+ */
+static void kfunc_contexts_lock(void)
+{
+	const char *path = "/run/dot11xdp-test-kfunc-contexts.lock";
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		fprintf(stderr, "%s: waiting for a test holding %s\n", prog, path);
+		if (flock(fd, LOCK_EX))
+			die("%s: %s", path, strerror(errno));
+	}
+}
+
 static void load_programs(void)
 {
+	kfunc_contexts_lock();
 	if (!dot11xdp_kfunc_engine_available())
 		die("this kernel lacks the kfunc AES engine (BPF crypto kfuncs, Linux 6.10+), "
 		    "which the benchmark measures");
