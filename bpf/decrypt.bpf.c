@@ -18,6 +18,7 @@
 #include "lib/parse.h"
 #include "lib/rx.h"
 #include "lib/stats.h"
+#include "lib/report.h"
 
 /* Set by an offline loader before load: report each frame's outcome in the XDP metadata. */
 const volatile bool report_outcome = false;
@@ -91,19 +92,6 @@ __noinline int rx_deliver(struct xdp_md *ctx, struct rx_frame *f, __u32 outcome)
 	return ether_from_dot11(ctx, f, outcome == DOT11XDP_RX_DECRYPTED) ? XDP_DROP : XDP_PASS;
 }
 
-/* Put struct dot11xdp_frame_meta in front of the frame, where BPF_PROG_TEST_RUN returns it. */
-static __always_inline void rx_report(struct xdp_md *ctx, __u32 outcome)
-{
-	struct dot11xdp_frame_meta *meta;
-
-	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta)))
-		return;
-	meta = (void *)(long)ctx->data_meta;
-	if ((void *)(meta + 1) > (void *)(long)ctx->data)
-		return;
-	meta->outcome = outcome;
-}
-
 SEC("xdp")
 int xdp_decrypt(struct xdp_md *ctx)
 {
@@ -117,7 +105,7 @@ int xdp_decrypt(struct xdp_md *ctx)
 
 	stats_count(&f, outcome);
 	if (report_outcome)
-		rx_report(ctx, outcome);
+		report_frame_outcome(ctx, outcome);
 	return action;
 }
 

@@ -14,6 +14,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "lib/encap.h"
+#include "lib/report.h"
 
 /* Set by an offline loader before load: report each frame's outcome in the XDP metadata. */
 const volatile bool report_outcome = false;
@@ -23,19 +24,6 @@ const volatile bool report_outcome = false;
  */
 const volatile __u32 mpdu_offset = 0;
 
-/* Put struct dot11xdp_frame_meta in front of the frame, where BPF_PROG_TEST_RUN returns it. */
-static __always_inline void tx_report(struct xdp_md *ctx, __u32 outcome)
-{
-	struct dot11xdp_frame_meta *meta;
-
-	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta)))
-		return;
-	meta = (void *)(long)ctx->data_meta;
-	if ((void *)(meta + 1) > (void *)(long)ctx->data)
-		return;
-	meta->outcome = outcome;
-}
-
 SEC("xdp")
 int xdp_encrypt(struct xdp_md *ctx)
 {
@@ -43,7 +31,7 @@ int xdp_encrypt(struct xdp_md *ctx)
 
 	encap_count(outcome);
 	if (report_outcome)
-		tx_report(ctx, outcome);
+		report_frame_outcome(ctx, outcome);
 	if (outcome == DOT11XDP_TX_ENCRYPTED || outcome == DOT11XDP_TX_NO_KEY)
 		return XDP_PASS;
 	return XDP_DROP;
