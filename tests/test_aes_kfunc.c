@@ -157,59 +157,27 @@ static void install_key(__u64 generation, const __u8 *tk, unsigned int tk_len)
 	publish_key(0, generation, tk_len);
 }
 
-/*
- * Live transforms of the lskcipher algorithm name ("ecb(aes)", "cbc(aes)"), from
- * /proc/crypto: every transform holds a reference on its algorithm.
- */
-static long crypto_refcnt(const char *name)
-{
-	char line[256], cur_name[128] = "", cur_type[64] = "";
-	long refcnt = -1, total = 0;
-	FILE *f = fopen("/proc/crypto", "r");
-
-	if (!f)
-		test_fatal("/proc/crypto: %s", strerror(errno));
-	/* Entries are "key : value" lines separated by blank lines; sum the lskciphers. */
-	for (;;) {
-		bool end = !fgets(line, sizeof(line), f);
-
-		if (end || line[0] == '\n') {
-			if (!strcmp(cur_name, name) && !strcmp(cur_type, "lskcipher") && refcnt >= 0)
-				total += refcnt;
-			cur_name[0] = cur_type[0] = 0;
-			refcnt = -1;
-			if (end)
-				break;
-			continue;
-		}
-		sscanf(line, "name : %127s", cur_name);
-		sscanf(line, "type : %63s", cur_type);
-		sscanf(line, "refcnt : %ld", &refcnt);
-	}
-	fclose(f);
-	return total;
-}
 
 /* Released contexts are freed after an RCU grace period: wait for the count to get there. */
 static bool refcnt_settles(const char *name, long want)
 {
 	for (int i = 0; i < 500; i++) {
-		if (crypto_refcnt(name) == want)
+		if (test_crypto_refcnt(name) == want)
 			return true;
 		usleep(10000);
 	}
-	printf("#   %s refcnt %ld, want %ld\n", name, crypto_refcnt(name), want);
+	printf("#   %s refcnt %ld, want %ld\n", name, test_crypto_refcnt(name), want);
 	return false;
 }
 
 /* The count once earlier releases (the probe's) have been freed: unchanged for 0.5 s. */
 static long settled_refcnt(const char *name)
 {
-	long last = crypto_refcnt(name), now;
+	long last = test_crypto_refcnt(name), now;
 
 	for (int still = 0; still < 50; still++) {
 		usleep(10000);
-		now = crypto_refcnt(name);
+		now = test_crypto_refcnt(name);
 		if (now != last)
 			still = 0;
 		last = now;
@@ -539,7 +507,7 @@ static void check_replacement(void)
 
 	/* The install order: new contexts, then the key element, then the old contexts. */
 	create_or_die(102, key_b, 16);
-	test_check(crypto_refcnt("cbc(aes)") == cbc_base + 2,
+	test_check(test_crypto_refcnt("cbc(aes)") == cbc_base + 2,
 		   "old and new contexts live side by side during the replacement");
 	publish_key(1, 101, 16); /* a frame that read the key just before the update */
 	publish_key(0, 102, 16);

@@ -87,34 +87,6 @@ static void setup(void)
 
 /* ---- kernel AES transforms, from /proc/crypto ------------------------------------------ */
 
-/* Live transforms of an lskcipher ("ecb(aes)", "cbc(aes)"): each holds a reference. */
-static long crypto_refcnt(const char *name)
-{
-	char line[256], cur_name[128] = "", cur_type[64] = "";
-	long refcnt = -1, total = 0;
-	FILE *f = fopen("/proc/crypto", "r");
-
-	if (!f)
-		test_fatal("/proc/crypto: %s", strerror(errno));
-	for (;;) {
-		bool end = !fgets(line, sizeof(line), f);
-
-		if (end || line[0] == '\n') {
-			if (!strcmp(cur_name, name) && !strcmp(cur_type, "lskcipher") && refcnt >= 0)
-				total += refcnt;
-			cur_name[0] = cur_type[0] = 0;
-			refcnt = -1;
-			if (end)
-				break;
-			continue;
-		}
-		sscanf(line, "name : %127s", cur_name);
-		sscanf(line, "type : %63s", cur_type);
-		sscanf(line, "refcnt : %ld", &refcnt);
-	}
-	fclose(f);
-	return total;
-}
 
 static long ecb_base, cbc_base;
 /* Our adapter's dot11xdp_crypto; every other map of that name holds someone else's contexts. */
@@ -167,11 +139,11 @@ static void wait_alone(void)
 /* The count once earlier releases have been freed (after RCU): unchanged for 2 s. */
 static long settled_refcnt(const char *name)
 {
-	long last = crypto_refcnt(name), now;
+	long last = test_crypto_refcnt(name), now;
 
 	for (int still = 0; still < 200; still++) {
 		usleep(10000);
-		now = crypto_refcnt(name);
+		now = test_crypto_refcnt(name);
 		if (now != last)
 			still = 0;
 		last = now;
@@ -197,13 +169,13 @@ static bool transforms_are(long contexts)
 {
 	for (int i = 0; i < 1000; i++) {
 		wait_alone();
-		if (crypto_refcnt("cbc(aes)") == cbc_base + contexts &&
-		    (contexts || crypto_refcnt("ecb(aes)") == ecb_base))
+		if (test_crypto_refcnt("cbc(aes)") == cbc_base + contexts &&
+		    (contexts || test_crypto_refcnt("ecb(aes)") == ecb_base))
 			return true;
 		usleep(10000);
 	}
 	printf("#   cbc(aes) refcnt %ld, want %ld; ecb(aes) %ld, %ld before\n",
-	       crypto_refcnt("cbc(aes)"), cbc_base + contexts, crypto_refcnt("ecb(aes)"), ecb_base);
+	       test_crypto_refcnt("cbc(aes)"), cbc_base + contexts, test_crypto_refcnt("ecb(aes)"), ecb_base);
 	return false;
 }
 

@@ -219,3 +219,32 @@ const struct tv_field *tv_field(const struct tv_section *s, const char *name)
 			return &s->fields[i];
 	return NULL;
 }
+
+long test_crypto_refcnt(const char *name)
+{
+	char line[256], cur_name[128] = "", cur_type[64] = "";
+	long refcnt = -1, total = 0;
+	FILE *f = fopen("/proc/crypto", "r");
+
+	if (!f)
+		test_fatal("/proc/crypto: %s", strerror(errno));
+	/* Entries are "key : value" lines separated by blank lines; sum the lskciphers. */
+	for (;;) {
+		bool end = !fgets(line, sizeof(line), f);
+
+		if (end || line[0] == '\n') {
+			if (!strcmp(cur_name, name) && !strcmp(cur_type, "lskcipher") && refcnt >= 0)
+				total += refcnt;
+			cur_name[0] = cur_type[0] = 0;
+			refcnt = -1;
+			if (end)
+				break;
+			continue;
+		}
+		sscanf(line, "name : %127s", cur_name);
+		sscanf(line, "type : %63s", cur_type);
+		sscanf(line, "refcnt : %ld", &refcnt);
+	}
+	fclose(f);
+	return total;
+}

@@ -31,6 +31,12 @@ void test_require_root(void);
  */
 void test_exclusive(const char *name);
 
+/*
+ * Live transforms of an lskcipher algorithm ("ecb(aes)", "cbc(aes)"), from /proc/crypto:
+ * each holds a reference on its algorithm. System-wide: see test_exclusive().
+ */
+long test_crypto_refcnt(const char *name);
+
 /* Compare two buffers; on a mismatch print the first differing offset. */
 bool test_bytes_eq(const void *got, size_t got_len, const void *want, size_t want_len,
 		   const char *name_fmt, ...) __attribute__((format(printf, 5, 6)));
