@@ -34,11 +34,11 @@ DOT11XDP=$OUTPUT/dot11xdp
 # NAME       SECURITY (hostapd)  DOT11XDP CIPHER  WHAT DOT11XDP DOES
 ciphers=(
 	"ccmp      rsn:CCMP            ccmp             decrypts"
-	"gcmp      rsn:GCMP            gcmp             refused"
-	"ccmp-256  rsn:CCMP-256        ccmp-256         passes"
-	"gcmp-256  rsn:GCMP-256        gcmp-256         refused"
-	"tkip      rsn:TKIP            tkip             passes"
-	"wep104    wep:104             wep104           passes"
+	"gcmp      rsn:GCMP            gcmp             decrypts"
+	"ccmp-256  rsn:CCMP-256        ccmp-256         decrypts"
+	"gcmp-256  rsn:GCMP-256        gcmp-256         decrypts"
+	"tkip      rsn:TKIP            tkip             decrypts"
+	"wep104    wep:104             wep104           decrypts"
 )
 [ -n "${VM_CIPHERS:-}" ] && mapfile -t ciphers < <(printf '%s\n' "${ciphers[@]}" |
 	awk -v want=" $VM_CIPHERS " 'index(want, " " $1 " ")')
