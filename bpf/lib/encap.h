@@ -373,10 +373,12 @@ __noinline int encap_write(struct xdp_md *ctx, const struct encap_layout *l,
 		bpf_xdp_adjust_tail(ctx, -(int)trailer_len);
 		return -1;
 	}
-	if (bpf_xdp_load_bytes(ctx, sec_len, moved, hdr_end) ||
-	    bpf_xdp_store_bytes(ctx, 0, moved, hdr_end) ||
-	    bpf_xdp_store_bytes(ctx, hdr_end, (void *)in->sec, sec_len) ||
-	    bpf_xdp_store_bytes(ctx, hdr_end + sec_len, work->body, sealed_len))
+	if (DOT11XDP_XDP_BYTES(bpf_xdp_load_bytes, ctx, sec_len, moved, hdr_end, ENCAP_MOVE_MAX) ||
+	    DOT11XDP_XDP_BYTES(bpf_xdp_store_bytes, ctx, 0, moved, hdr_end, ENCAP_MOVE_MAX) ||
+	    DOT11XDP_XDP_BYTES(bpf_xdp_store_bytes, ctx, hdr_end, (void *)in->sec, sec_len,
+			       ENCAP_SEC_HDR_MAX) ||
+	    DOT11XDP_XDP_BYTES(bpf_xdp_store_bytes, ctx, hdr_end + sec_len, work->body, sealed_len,
+			       DOT11XDP_BODY_MAX))
 		return -1;
 	fc = frame_ptr(ctx, l->hdr_off, 2);
 	if (!fc)

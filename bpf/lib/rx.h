@@ -292,20 +292,9 @@ static __always_inline __u32 rx_open(struct xdp_md *ctx, struct rx_frame *f,
 	/* Bounds it for the verifier, which loses the range in the subtraction of two variables. */
 	if (plain_len > DOT11XDP_BODY_MAX)
 		return DOT11XDP_RX_MALFORMED;
-	if (plain_len) {
-		/*
-		 * The size must be at least 1, and Linux 6.12's verifier learns no lower bound from
-		 * plain_len != 0 ("R4 invalid zero-sized read"): bound plain_len - 1, hidden from
-		 * the compiler so it cannot hand back plain_len, and pass that plus one.
-		 */
-		__u32 last = plain_len - 1;
-
-		asm volatile("" : "+r"(last));
-		if (last >= DOT11XDP_BODY_MAX)
-			return DOT11XDP_RX_MALFORMED;
-		if (bpf_xdp_store_bytes(ctx, sec_off, work->body, last + 1))
-			return DOT11XDP_RX_MALFORMED;
-	}
+	if (plain_len && DOT11XDP_XDP_BYTES(bpf_xdp_store_bytes, ctx, sec_off, work->body,
+					   plain_len, DOT11XDP_BODY_MAX))
+		return DOT11XDP_RX_MALFORMED;
 	if (bpf_xdp_adjust_tail(ctx, -(int)(layout.hdr_len + layout.trailer_len + f->fcs_len)))
 		return DOT11XDP_RX_MALFORMED;
 	f->len = sec_off + plain_len;

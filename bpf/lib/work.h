@@ -63,6 +63,19 @@ struct {
 	__type(value, struct dot11xdp_work);
 } dot11xdp_work SEC(".maps");
 
+/*
+ * bpf_xdp_load_bytes()/bpf_xdp_store_bytes() with a length the verifier can see is 1..max.
+ * Linux 6.12's verifier learns no lower bound from len != 0 and loses spilled bounds
+ * ("R4 invalid zero-sized read"): recompute the length as (len - 1) + 1 behind an empty asm
+ * the compiler cannot see through, bounded right at the call. -1 when len is not in 1..max.
+ */
+#define DOT11XDP_XDP_BYTES(helper, ctx, off, buf, len, max)                                    \
+	({                                                                                      \
+		__u32 __last = (__u32)(len) - 1;                                                \
+		asm volatile("" : "+r"(__last));                                                \
+		__last >= (max) ? -1 : helper(ctx, off, buf, __last + 1);                       \
+	})
+
 /* This CPU's work buffer, as a map value (what bpf_dynptr_from_mem() requires). */
 static __always_inline struct dot11xdp_work *work_get(void)
 {
