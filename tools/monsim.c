@@ -306,6 +306,18 @@ static int count_frames(const char *path, unsigned long *total)
 	return 0;
 }
 
+
+/* The two operands of feed and capture, IFNAME and a pcap path, after the options. */
+static int ifname_and_file_args(int argc, char **argv, const char **ifname, const char **file)
+{
+	if (argc - optind != 2) {
+		usage(stderr);
+		return 1;
+	}
+	*ifname = argv[optind];
+	*file = argv[optind + 1];
+	return check_ifname(*ifname);
+}
 static int cmd_feed(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -341,13 +353,7 @@ static int cmd_feed(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (argc - optind != 2) {
-		usage(stderr);
-		return 1;
-	}
-	ifname = argv[optind];
-	path = argv[optind + 1];
-	if (check_ifname(ifname))
+	if (ifname_and_file_args(argc, argv, &ifname, &path))
 		return 1;
 
 	/* A first pass checks the whole file and the range, so bad input writes nothing. */
@@ -514,13 +520,7 @@ static int cmd_capture(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (argc - optind != 2) {
-		usage(stderr);
-		return 1;
-	}
-	ifname = argv[optind];
-	out_path = argv[optind + 1];
-	if (check_ifname(ifname))
+	if (ifname_and_file_args(argc, argv, &ifname, &out_path))
 		return 1;
 	if (check_radiotap_link(ifname))
 		return 1;
